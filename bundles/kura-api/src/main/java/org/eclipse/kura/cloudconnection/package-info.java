@@ -1,0 +1,4 @@
+/** Kura cloud connection API subset: constants shared by publishers, subscribers and handlers. */
+@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.bundle.Export
+package org.eclipse.kura.cloudconnection;

@@ -1,0 +1,4 @@
+/** Callbacks for messages received from the cloud. */
+@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.bundle.Export
+package org.eclipse.kura.cloudconnection.subscriber.listener;
