@@ -1,0 +1,105 @@
+package io.edgetune.capture.internal;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Validated settings of one camera, independent of OSGi so tests can build them directly.
+ */
+public record CameraSettings(String cameraId, boolean enabled, String sourceUri, Backend backend,
+                             String username, String password, double targetFps,
+                             int decodeWidth, int decodeHeight, boolean loop, boolean realtime,
+                             long reconnectInitialMillis, long reconnectMaxMillis, long grabTimeoutMillis,
+                             int poolSize) {
+
+    public enum Backend { FFMPEG, OPENCV }
+
+    /** How the source is reached; decides pacing and what "end of stream" means. */
+    public enum SourceKind { FILE, DEVICE, NETWORK }
+
+    public CameraSettings {
+        if (cameraId == null || cameraId.isBlank()) {
+            throw new IllegalArgumentException("camera.id must not be empty");
+        }
+        if (sourceUri == null || sourceUri.isBlank()) {
+            throw new IllegalArgumentException("camera " + cameraId + ": source.uri must not be empty");
+        }
+        if (targetFps < 0 || decodeWidth < 0 || decodeHeight < 0) {
+            throw new IllegalArgumentException("camera " + cameraId + ": target.fps, decode.width and decode.height must not be negative");
+        }
+        if (poolSize < 2) {
+            throw new IllegalArgumentException("camera " + cameraId + ": pool.size must be at least 2, was " + poolSize);
+        }
+        if (reconnectInitialMillis < 1 || reconnectMaxMillis < reconnectInitialMillis) {
+            throw new IllegalArgumentException("camera " + cameraId + ": need 0 < reconnect.initial.ms <= reconnect.max.ms");
+        }
+        if (grabTimeoutMillis < 1) {
+            throw new IllegalArgumentException("camera " + cameraId + ": grab.timeout.ms must be positive");
+        }
+        cameraId = cameraId.trim();
+        sourceUri = sourceUri.trim();
+        username = username == null ? "" : username;
+        password = password == null ? "" : password;
+    }
+
+    /** Settings for a file or stream with the defaults a test wants: every frame, no pacing. */
+    public static CameraSettings forTest(String cameraId, String sourceUri) {
+        return new CameraSettings(cameraId, true, sourceUri, Backend.FFMPEG, "", "", 0, 0, 0,
+                false, false, 100, 1000, 2000, 4);
+    }
+
+    public static CameraSettings from(CameraConfig c) {
+        return new CameraSettings(c.camera_id(), c.enabled(), c.source_uri(),
+                "opencv".equalsIgnoreCase(c.source_backend()) ? Backend.OPENCV : Backend.FFMPEG,
+                c.source_username(), c.source_password(), c.target_fps(), c.decode_width(), c.decode_height(),
+                c.file_loop(), c.file_realtime(), c.reconnect_initial_ms(), c.reconnect_max_ms(),
+                c.grab_timeout_ms(), c.pool_size());
+    }
+
+    public SourceKind kind() {
+        String lower = sourceUri.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("/dev/video") || lower.startsWith("v4l2:")) {
+            return SourceKind.DEVICE;
+        }
+        int colon = lower.indexOf("://");
+        if (colon > 0 && !lower.startsWith("file:")) {
+            return SourceKind.NETWORK;
+        }
+        return SourceKind.FILE;
+    }
+
+    /** The location handed to the decoder: file: URIs become paths, credentials go into the user info. */
+    public String decoderLocation() {
+        String uri = sourceUri;
+        if (uri.toLowerCase(Locale.ROOT).startsWith("v4l2:")) {
+            return uri.substring(5);
+        }
+        if (uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
+            return URI.create(uri).getPath();
+        }
+        if (kind() == SourceKind.NETWORK && !username.isEmpty()) {
+            int start = uri.indexOf("://") + 3;
+            String userInfo = encode(username) + (password.isEmpty() ? "" : ":" + encode(password));
+            return uri.substring(0, start) + userInfo + "@" + uri.substring(start);
+        }
+        return uri;
+    }
+
+    /** The source as it may appear in logs and status: never with a password. */
+    public String displayLocation() {
+        String uri = sourceUri;
+        int scheme = uri.indexOf("://");
+        int at = uri.indexOf('@');
+        int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 3);
+        if (scheme > 0 && at > scheme && (slash < 0 || at < slash)) {
+            return uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1);
+        }
+        return uri;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
