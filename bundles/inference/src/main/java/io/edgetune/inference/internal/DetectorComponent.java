@@ -1,0 +1,296 @@
+package io.edgetune.inference.internal;
+
+import io.edgetune.api.detect.DetectionException;
+import io.edgetune.api.detect.DetectionListener;
+import io.edgetune.api.detect.Detections;
+import io.edgetune.api.detect.DetectorService;
+import io.edgetune.api.detect.DetectorStatus;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.api.model.ModelException;
+import io.edgetune.api.model.ModelRegistry;
+import io.edgetune.api.motion.MotionListener;
+import io.edgetune.api.motion.MotionResult;
+import io.edgetune.api.motion.Region;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's inference stage: takes motion results that need inference
+ * (retaining their frames), queues them fairly per camera, detects on a worker
+ * thread, hands the detections to whiteboard {@link DetectionListener}s and
+ * releases the frames. Also the synchronous {@link DetectorService} and the
+ * {@link ModelRegistry}.
+ */
+@Component(name = DetectorComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {DetectorService.class, MotionListener.class, ModelRegistry.class, ConfigurableComponent.class})
+@Designate(ocd = DetectorConfig.class)
+public final class DetectorComponent implements DetectorService, MotionListener, ModelRegistry, ConfigurableComponent {
+
+    public static final String PID = "io.edgetune.inference.Detector";
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorComponent.class);
+    private static final long JOIN_MILLIS = 5_000;
+
+    private record Request(Frame frame, List<Region> regions) {
+    }
+
+    private final List<DetectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong notReadyDrops = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile SharedDetector detector;
+    private volatile FileModelRegistry registry;
+    private volatile FairQueue<Request> queue;
+    private volatile boolean running;
+    private volatile DetectorConfig config;
+    private Thread worker;
+    private Thread loader;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addDetectionListener(DetectionListener l) {
+        listeners.add(l);
+    }
+
+    void removeDetectionListener(DetectionListener l) {
+        listeners.remove(l);
+    }
+
+    @Activate
+    void activate(DetectorConfig c) {
+        config = c;
+        detector = new SharedDetector(c.backend(), engineOptions(c), settings(c));
+        queue = new FairQueue<>(c.queue_depth(), r -> r.frame().release());
+        running = true;
+        worker = new Thread(this::work, "edgetune-detector");
+        worker.setDaemon(true);
+        worker.start();
+        startLoader(c, true);
+    }
+
+    @Modified
+    void modified(DetectorConfig c) {
+        DetectorConfig before = config;
+        config = c;
+        queue.setDepth(c.queue_depth());
+        boolean engineChanged = !before.backend().equals(c.backend()) || before.threads() != c.threads()
+                || before.use_edgetpu() != c.use_edgetpu() || !before.edgetpu_library().equals(c.edgetpu_library());
+        boolean registryChanged = !before.model_dir().equals(c.model_dir()) || !before.trusted_public_key().equals(c.trusted_public_key())
+                || !before.assets_dir().equals(c.assets_dir());
+        detector.configure(c.backend(), engineOptions(c), settings(c));
+        if (engineChanged || registryChanged) {
+            startLoader(c, registryChanged);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        running = false;
+        join(loader);
+        join(worker);
+        queue.drain(r -> r.frame().release());
+        detector.close();
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warn("thread {} did not stop within {} ms", t.getName(), JOIN_MILLIS);
+        }
+    }
+
+    /** Opens the registry and loads the active model off the framework thread. */
+    private synchronized void startLoader(DetectorConfig c, boolean reopenRegistry) {
+        Thread previous = loader;
+        loader = new Thread(() -> {
+            if (previous != null) {
+                try {
+                    previous.join();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                if (reopenRegistry || registry == null) {
+                    FileModelRegistry r = new FileModelRegistry(modelDir(c), new PackageVerifier(c.trusted_public_key()), detector);
+                    r.seedIfEmpty(assetsDir(c));
+                    registry = r;
+                }
+                Optional<ModelDescriptor> d = registry.activateAtStartup();
+                if (d.isEmpty()) {
+                    LOG.error("no usable model in {}; the detector stays idle until one is installed", registry.root());
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.error("detector cannot start: {}", e.getMessage());
+            }
+        }, "edgetune-model-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    static Path modelDir(DetectorConfig c) {
+        if (!c.model_dir().isBlank()) {
+            return Paths.get(c.model_dir().trim());
+        }
+        String data = System.getProperty("edgetune.data");
+        if (data != null && !data.isBlank()) {
+            return Paths.get(data, "models");
+        }
+        return Paths.get(System.getProperty("user.home"), ".edgetune", "models");
+    }
+
+    static Path assetsDir(DetectorConfig c) {
+        if (!c.assets_dir().isBlank()) {
+            return Paths.get(c.assets_dir().trim());
+        }
+        String p = System.getProperty("edgetune.assets");
+        return p != null && !p.isBlank() ? Paths.get(p) : Paths.get(System.getProperty("user.home"), ".cache", "edgetune");
+    }
+
+    static EngineOptions engineOptions(DetectorConfig c) {
+        return new EngineOptions(Math.max(1, c.threads()), c.use_edgetpu(), c.edgetpu_library());
+    }
+
+    static DetectorSettings settings(DetectorConfig c) {
+        Detections.Mode mode = "full_frame".equals(c.mode().trim().toLowerCase(Locale.ROOT)) ? Detections.Mode.FULL_FRAME : Detections.Mode.REGIONS;
+        Set<String> allow = new LinkedHashSet<>();
+        Arrays.stream(c.class_allowlist().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(allow::add);
+        return new DetectorSettings(mode, c.score_threshold(), c.nms_iou(), Math.max(1, c.max_detections()), Set.copyOf(allow));
+    }
+
+    @Override
+    public void onMotion(MotionResult result) {
+        if (!running || !result.needsInference()) {
+            return;
+        }
+        Frame f = result.frame();
+        f.retain();
+        // a full-frame result is run on the whole frame: empty regions mean exactly that
+        queue.offer(f.cameraId(), new Request(f, result.fullFrame() ? List.of() : result.regions()));
+    }
+
+    private void work() {
+        while (running) {
+            Request r;
+            try {
+                r = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+                continue;
+            }
+            if (r == null) {
+                continue;
+            }
+            try {
+                if (!detector.ready()) {
+                    notReadyDrops.incrementAndGet();
+                    continue;
+                }
+                Detections d = detector.detect(r.frame(), r.regions());
+                for (DetectionListener l : listeners) {
+                    try {
+                        l.onDetections(d, r.frame());
+                    } catch (RuntimeException e) {
+                        LOG.warn("detection listener {} failed: {}", l.getClass().getName(), e.toString());
+                    }
+                }
+            } catch (DetectionException e) {
+                if (failures.getAndIncrement() % 100 == 0) {
+                    LOG.warn("{} (failures so far: {})", e.getMessage(), failures.get());
+                }
+            } finally {
+                r.frame().release();
+            }
+        }
+    }
+
+    // ---- DetectorService
+
+    @Override
+    public Detections detect(Frame frame, List<Region> regions) throws DetectionException {
+        SharedDetector d = detector;
+        if (d == null) {
+            throw new DetectionException("detector not active");
+        }
+        return d.detect(frame, regions);
+    }
+
+    @Override
+    public DetectorStatus status() {
+        FairQueue<Request> q = queue;
+        return detector.status(q.size(), q.dropped() + notReadyDrops.get());
+    }
+
+    // ---- ModelRegistry
+
+    private FileModelRegistry registry() throws ModelException {
+        FileModelRegistry r = registry;
+        if (r == null) {
+            throw new ModelException("model registry not open yet");
+        }
+        return r;
+    }
+
+    @Override
+    public List<ModelDescriptor> list() {
+        FileModelRegistry r = registry;
+        return r == null ? List.of() : r.list();
+    }
+
+    @Override
+    public Optional<ModelDescriptor> active() {
+        FileModelRegistry r = registry;
+        return r == null ? Optional.empty() : r.active();
+    }
+
+    @Override
+    public ModelDescriptor install(Path modelPackage) throws ModelException {
+        return registry().install(modelPackage);
+    }
+
+    @Override
+    public ModelDescriptor activate(String version) throws ModelException {
+        return registry().activate(version);
+    }
+
+    @Override
+    public ModelDescriptor rollback() throws ModelException {
+        return registry().rollback();
+    }
+
+    /** For tests and the console: the engine behind this component. */
+    SharedDetector detector() {
+        return detector;
+    }
+}

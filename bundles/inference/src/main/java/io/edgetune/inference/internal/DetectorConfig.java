@@ -1,0 +1,57 @@
+package io.edgetune.inference.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+@ObjectClassDefinition(id = DetectorComponent.PID, name = "EdgeTune detector",
+        description = "The shared object detector: one TensorFlow Lite engine (optionally on a Coral Edge TPU) serving every camera, "
+                + "and the on-disk model registry.")
+public @interface DetectorConfig {
+
+    @AttributeDefinition(name = "Backend", description = "Inference engine. DJL is optional (its bundles must be installed) and much slower.",
+            options = {@Option(label = "TensorFlow Lite 2.20 (JavaCPP, XNNPACK)", value = "javacpp"),
+                       @Option(label = "DJL TensorFlow Lite engine", value = "djl")})
+    String backend() default "javacpp";
+
+    @AttributeDefinition(name = "Mode", description = "Run the detector on each motion crop, or on the whole frame.",
+            options = {@Option(label = "Motion regions", value = "regions"), @Option(label = "Full frame", value = "full_frame")})
+    String mode() default "regions";
+
+    @AttributeDefinition(name = "Score threshold", description = "Minimum class probability (0..1) of a reported detection.", min = "0", max = "1")
+    float score_threshold() default 0.4f;
+
+    @AttributeDefinition(name = "NMS IoU", description = "Boxes of one class overlapping more than this are merged.", min = "0", max = "1")
+    float nms_iou() default 0.5f;
+
+    @AttributeDefinition(name = "Max detections", description = "Per frame.", min = "1")
+    int max_detections() default 50;
+
+    @AttributeDefinition(name = "Class allow-list", description = "Comma-separated labels to report (e.g. Person,Car); empty reports all.", required = false)
+    String class_allowlist() default "";
+
+    @AttributeDefinition(name = "Threads", description = "CPU threads of the interpreter.", min = "1", max = "16")
+    int threads() default 2;
+
+    @AttributeDefinition(name = "Queue depth", description = "Pending frames per camera (oldest dropped first).", min = "1", max = "8")
+    int queue_depth() default 2;
+
+    @AttributeDefinition(name = "Use Edge TPU", description = "Attach the Coral Edge TPU delegate (libedgetpu) when the model package has an Edge TPU build; "
+            + "otherwise run on CPU and say why in the status.")
+    boolean use_edgetpu() default true;
+
+    @AttributeDefinition(name = "Edge TPU library", description = "File name or path of libedgetpu, opened at run time.")
+    String edgetpu_library() default EngineOptions.DEFAULT_EDGETPU_LIBRARY;
+
+    @AttributeDefinition(name = "Model registry directory", description = "Where model versions are kept; empty means ${edgetune.data}/models "
+            + "or ~/.edgetune/models.", required = false)
+    String model_dir() default "";
+
+    @AttributeDefinition(name = "Assets directory", description = "Where the default model is seeded from on first start; empty means the "
+            + "edgetune.assets system property or ~/.cache/edgetune.", required = false)
+    String assets_dir() default "";
+
+    @AttributeDefinition(name = "Trusted public key", description = "Ed25519 public key (base64, raw 32 bytes or X.509) that model packages "
+            + "must be signed with; empty accepts unsigned packages with a warning.", required = false)
+    String trusted_public_key() default "";
+}

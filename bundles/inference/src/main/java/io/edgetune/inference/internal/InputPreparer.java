@@ -1,0 +1,116 @@
+package io.edgetune.inference.internal;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import io.edgetune.api.frame.Frame;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Crop, resize, BGR to RGB and scale to [-1,1], written straight into the
+ * model's input tensor. Every Mat is allocated once: frame headers are cached
+ * per pooled frame buffer, the crop is a reusable view whose ROI is moved
+ * with adjustROI, and the float output Mat wraps the tensor's own memory.
+ * Not thread safe (one per engine).
+ */
+public final class InputPreparer implements AutoCloseable {
+
+    /** Frame pools are small; more distinct buffers than this means pools were replaced, so start over. */
+    private static final int MAX_CACHED_FRAMES = 64;
+
+    private final int width;
+    private final int height;
+    private final Mat resized;
+    private final Mat rgb;
+    private final Mat tensor;
+    private final FloatPointer tensorPointer;
+    private final Size size;
+    private final Mat view = new Mat();
+    private final Map<ByteBuffer, FrameMat> frames = new IdentityHashMap<>();
+
+    private record FrameMat(Mat mat, BytePointer pointer, int width, int height) {
+    }
+
+    public InputPreparer(FloatBuffer input, int width, int height) {
+        if (!input.isDirect() || input.capacity() < width * height * 3) {
+            throw new IllegalArgumentException("input must be a direct buffer of " + width * height * 3 + " floats");
+        }
+        this.width = width;
+        this.height = height;
+        this.size = new Size(width, height);
+        this.resized = new Mat(height, width, CV_8UC3);
+        this.rgb = new Mat(height, width, CV_8UC3);
+        this.tensorPointer = new FloatPointer(input);
+        this.tensor = new Mat(height, width, CV_32FC3, tensorPointer);
+    }
+
+    /** Fills the input tensor from the given pixel rectangle of the frame (clipped to the frame). */
+    public void prepare(Frame frame, int x, int y, int w, int h) {
+        int fw = frame.width();
+        int fh = frame.height();
+        int cx = Math.max(0, Math.min(x, fw - 1));
+        int cy = Math.max(0, Math.min(y, fh - 1));
+        int cw = Math.max(1, Math.min(w, fw - cx));
+        int ch = Math.max(1, Math.min(h, fh - cy));
+        Mat full = frameMat(frame);
+        view.put(full);
+        if (cx != 0 || cy != 0 || cw != fw || ch != fh) {
+            // adjustROI moves the view's edges outwards by the given amounts; negative shrinks it
+            view.adjustROI(-cy, -(fh - cy - ch), -cx, -(fw - cx - cw));
+        }
+        boolean shrinking = cw > width && ch > height;
+        resize(view, resized, size, 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
+        cvtColor(resized, rgb, COLOR_BGR2RGB);
+        rgb.convertTo(tensor, CV_32F, 1.0 / 127.5, -1.0);
+    }
+
+    private Mat frameMat(Frame frame) {
+        ByteBuffer pixels = frame.pixels();
+        FrameMat m = frames.get(pixels);
+        if (m != null && m.width == frame.width() && m.height == frame.height()) {
+            return m.mat;
+        }
+        if (m != null) {
+            m.mat.deallocate();
+            m.pointer.deallocate();
+        }
+        if (frames.size() >= MAX_CACHED_FRAMES) {
+            clearFrames();
+        }
+        BytePointer p = new BytePointer(pixels);
+        p.position(0);
+        Mat mat = new Mat(frame.height(), frame.width(), CV_8UC3, p);
+        frames.put(pixels, new FrameMat(mat, p, frame.width(), frame.height()));
+        return mat;
+    }
+
+    private void clearFrames() {
+        for (FrameMat f : frames.values()) {
+            f.mat.deallocate();
+        }
+        frames.clear();
+    }
+
+    @Override
+    public void close() {
+        clearFrames();
+        view.deallocate();
+        tensor.deallocate();
+        rgb.deallocate();
+        resized.deallocate();
+        size.deallocate();
+    }
+}

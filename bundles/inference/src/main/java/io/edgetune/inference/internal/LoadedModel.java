@@ -1,0 +1,169 @@
+package io.edgetune.inference.internal;
+
+import io.edgetune.api.detect.Detection;
+import io.edgetune.api.detect.Detections;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.api.motion.Region;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One model version ready to run: engine, input preparation and SSD decoding.
+ * Not thread safe; the detector runs one request at a time on it.
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    /** y, x, h, w scale factors of the TF OD API box coder used by SSD MobileNet. */
+    public static final float[] DEFAULT_BOX_SCALES = {10f, 10f, 5f, 5f};
+
+    private final ModelDescriptor descriptor;
+    private final InferenceEngine engine;
+    private final InputPreparer preparer;
+    private final SsdDecoder decoder;
+    private final List<String> labels;
+    private Set<String> allowedFor;
+    private boolean[] allowed;
+
+    private LoadedModel(ModelDescriptor descriptor, InferenceEngine engine) {
+        this.descriptor = descriptor;
+        this.engine = engine;
+        this.labels = descriptor.labels();
+        SsdAnchors anchors = SsdAnchors.fromScheme(descriptor.anchors(), Math.max(engine.inputWidth(), engine.inputHeight()));
+        if (anchors.count() != engine.anchorCount()) {
+            throw new IllegalArgumentException("anchor scheme '" + descriptor.anchors() + "' gives " + anchors.count()
+                    + " anchors but the model outputs " + engine.anchorCount());
+        }
+        if (engine.classCount() > labels.size()) {
+            throw new IllegalArgumentException("model outputs " + engine.classCount() + " classes but the manifest lists "
+                    + labels.size() + " labels");
+        }
+        this.decoder = new SsdDecoder(anchors, DEFAULT_BOX_SCALES);
+        this.preparer = new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
+    }
+
+    /** Loads, checks the manifest against the model's tensors, and smoke-tests. Closes everything on failure. */
+    public static LoadedModel load(ModelDescriptor descriptor, Path cpuModel, Path edgeTpuModel, String backend,
+                                   EngineOptions options) throws EngineException {
+        InferenceEngine engine = Engines.create(backend, cpuModel, edgeTpuModel, options);
+        LoadedModel m = null;
+        try {
+            if (descriptor.inputWidth() > 0 && (engine.inputWidth() != descriptor.inputWidth() || engine.inputHeight() != descriptor.inputHeight())) {
+                throw new EngineException("manifest says input " + descriptor.inputWidth() + "x" + descriptor.inputHeight()
+                        + " but the model takes " + engine.inputWidth() + "x" + engine.inputHeight());
+            }
+            m = new LoadedModel(descriptor, engine);
+            m.smokeTest();
+            return m;
+        } catch (EngineException | RuntimeException e) {
+            if (m != null) {
+                m.close();
+            } else {
+                engine.close();
+            }
+            if (e instanceof EngineException ee) {
+                throw ee;
+            }
+            throw new EngineException("model " + descriptor.version() + " rejected: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs once on a mid-grey input; every output must be finite. */
+    public void smokeTest() throws EngineException {
+        FloatBuffer in = engine.input();
+        for (int i = 0, n = engine.inputWidth() * engine.inputHeight() * 3; i < n; i++) {
+            in.put(i, 0f);
+        }
+        engine.invoke();
+        checkFinite(engine.boxEncodings(), engine.anchorCount() * 4, "box encodings");
+        checkFinite(engine.classLogits(), engine.anchorCount() * engine.classCount(), "class predictions");
+    }
+
+    private void checkFinite(FloatBuffer b, int n, String what) throws EngineException {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(b.get(i))) {
+                throw new EngineException("smoke test of model " + descriptor.version() + " failed: " + what + "[" + i + "] = " + b.get(i));
+            }
+        }
+    }
+
+    /** Detects on the given regions (the whole frame in full-frame mode or when there are none). */
+    public Detections detect(Frame frame, List<Region> regions, DetectorSettings s) throws EngineException {
+        long start = System.nanoTime();
+        long inference = 0;
+        boolean full = s.mode() == Detections.Mode.FULL_FRAME || regions == null || regions.isEmpty();
+        List<Region> crops = full ? List.of(new Region(0, 0, frame.width(), frame.height())) : regions;
+        boolean[] allow = allowedClasses(s.allowedLabels());
+        decoder.reset();
+        for (int i = 0; i < crops.size(); i++) {
+            Region r = full ? crops.get(i) : fitToInputAspect(crops.get(i), frame.width(), frame.height());
+            preparer.prepare(frame, r.x(), r.y(), r.width(), r.height());
+            long t = System.nanoTime();
+            engine.invoke();
+            inference += System.nanoTime() - t;
+            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), allow,
+                    r.x(), r.y(), r.width(), r.height(), i);
+        }
+        List<Detection> found = decoder.suppress(s.nmsIou(), s.maxDetections(), labels);
+        return new Detections(frame.cameraId(), frame.sequence(), frame.timestampMillis(), frame.captureNanos(),
+                descriptor.version(), engine.backend(), full ? Detections.Mode.FULL_FRAME : Detections.Mode.REGIONS,
+                crops, found, inference, System.nanoTime() - start);
+    }
+
+    /**
+     * Grows a crop (around its centre, inside the frame) to the input's aspect
+     * ratio, so people are not squashed when the crop is stretched to the input.
+     */
+    Region fitToInputAspect(Region r, int frameWidth, int frameHeight) {
+        double aspect = engine.inputWidth() / (double) engine.inputHeight();
+        int w = Math.max(1, r.width());
+        int h = Math.max(1, r.height());
+        if (w < h * aspect) {
+            w = (int) Math.round(h * aspect);
+        } else {
+            h = (int) Math.round(w / aspect);
+        }
+        w = Math.min(w, frameWidth);
+        h = Math.min(h, frameHeight);
+        int x = r.x() + r.width() / 2 - w / 2;
+        int y = r.y() + r.height() / 2 - h / 2;
+        x = Math.max(0, Math.min(x, frameWidth - w));
+        y = Math.max(0, Math.min(y, frameHeight - h));
+        return new Region(x, y, w, h);
+    }
+
+    private boolean[] allowedClasses(Set<String> names) {
+        if (names == null || names.isEmpty()) {
+            return null;
+        }
+        if (names != allowedFor) {
+            boolean[] a = new boolean[labels.size()];
+            for (int i = 1; i < labels.size(); i++) {
+                a[i] = names.contains(labels.get(i));
+            }
+            allowed = a;
+            allowedFor = names;
+        }
+        return allowed;
+    }
+
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    @Override
+    public void close() {
+        preparer.close();
+        engine.close();
+    }
+}

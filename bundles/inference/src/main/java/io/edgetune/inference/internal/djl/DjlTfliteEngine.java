@@ -1,0 +1,184 @@
+package io.edgetune.inference.internal.djl;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.PairList;
+import io.edgetune.inference.internal.EngineException;
+import io.edgetune.inference.internal.EngineOptions;
+import io.edgetune.inference.internal.InferenceEngine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The same model on DJL's TensorFlow Lite engine (TFLite 2.6.2). Optional:
+ * only loaded when configured. DJL would download its native library on first
+ * use; with tflite-native-cpu on the class path and DJL offline it extracts
+ * the library from that jar instead (into DJL's cache directory) and never
+ * goes to the network.
+ */
+public final class DjlTfliteEngine implements InferenceEngine {
+
+    public static final String BACKEND = "djl-tflite";
+
+    static {
+        // never reach for publish.djl.ai: the natives come from the Maven jar
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
+    private final Model model;
+    private final Predictor<NDList, NDList> predictor;
+    private final NDManager manager;
+    private final FloatBuffer input;
+    private final FloatBuffer boxes;
+    private final FloatBuffer logits;
+    private final Shape inputShape;
+    private final int width;
+    private final int height;
+    private final int anchors;
+    private final int classes;
+
+    public DjlTfliteEngine(Path file, EngineOptions options) throws EngineException {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".tflite") || !Files.isRegularFile(file)) {
+            throw new EngineException("DJL backend needs an existing .tflite file, got " + file);
+        }
+        Model m = null;
+        try {
+            m = Model.newInstance("edgetune", "TFLite");
+            m.load(file.toAbsolutePath().getParent(), name.substring(0, name.length() - ".tflite".length()));
+            PairList<String, Shape> in = m.describeInput();
+            Shape s = in.get(0).getValue();
+            if (s.dimension() != 4 || s.get(3) != 3) {
+                throw new EngineException(file + ": expected a [1,H,W,3] input, found " + s);
+            }
+            inputShape = s;
+            height = (int) s.get(1);
+            width = (int) s.get(2);
+            predictor = m.newPredictor(new NoopTranslator());
+            manager = m.getNDManager().newSubManager();
+            input = ByteBuffer.allocateDirect(width * height * 3 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            model = m;
+            // output shapes are only known after a run; the smoke test of the caller follows anyway
+            NDList out = run();
+            NDArray a = out.get(0);
+            NDArray b = out.get(1);
+            if (a.getShape().get(a.getShape().dimension() - 1) != 4) {
+                NDArray t = a;
+                a = b;
+                b = t;
+            }
+            anchors = (int) a.getShape().get(1);
+            classes = (int) b.getShape().get(2);
+            boxes = ByteBuffer.allocateDirect(anchors * 4 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            logits = ByteBuffer.allocateDirect(anchors * classes * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            out.close();
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            if (m != null) {
+                m.close();
+            }
+            throw new EngineException("DJL could not load " + file + ": " + e.getMessage(), e);
+        } catch (EngineException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private NDList run() throws EngineException {
+        input.rewind();
+        try {
+            NDArray a = manager.create(input, inputShape);
+            NDList out = predictor.predict(new NDList(a));
+            a.close();
+            return out;
+        } catch (TranslateException e) {
+            throw new EngineException("DJL inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String backend() {
+        return BACKEND;
+    }
+
+    @Override
+    public String accelerator() {
+        return "cpu";
+    }
+
+    @Override
+    public String note() {
+        return "";
+    }
+
+    @Override
+    public int inputWidth() {
+        return width;
+    }
+
+    @Override
+    public int inputHeight() {
+        return height;
+    }
+
+    @Override
+    public FloatBuffer input() {
+        return input;
+    }
+
+    @Override
+    public void invoke() throws EngineException {
+        try (NDList out = run()) {
+            NDArray a = out.get(0);
+            NDArray b = out.get(1);
+            if (a.getShape().get(a.getShape().dimension() - 1) != 4) {
+                NDArray t = a;
+                a = b;
+                b = t;
+            }
+            boxes.clear();
+            boxes.put(a.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
+            logits.clear();
+            logits.put(b.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
+        }
+    }
+
+    @Override
+    public FloatBuffer boxEncodings() {
+        return boxes;
+    }
+
+    @Override
+    public FloatBuffer classLogits() {
+        return logits;
+    }
+
+    @Override
+    public int anchorCount() {
+        return anchors;
+    }
+
+    @Override
+    public int classCount() {
+        return classes;
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+        manager.close();
+        model.close();
+    }
+}
