@@ -1,0 +1,328 @@
+package io.edgetune.motion.internal;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_32S;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE;
+import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_OPEN;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
+import static org.bytedeco.opencv.global.opencv_imgproc.accumulateWeighted;
+import static org.bytedeco.opencv.global.opencv_imgproc.connectedComponentsWithStats;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
+import static org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement;
+import static org.bytedeco.opencv.global.opencv_imgproc.morphologyEx;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
+import static org.bytedeco.opencv.global.opencv_video.createBackgroundSubtractorMOG2;
+
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.motion.MotionResult;
+import io.edgetune.api.motion.MotionResult.State;
+import io.edgetune.api.motion.Region;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
+
+/**
+ * Motion for one camera, free of OSGi: downscale to a small grayscale frame,
+ * compare with a background model, clean the mask (mask polygons, opening,
+ * dilation), find the moving blobs, map them back to full resolution and
+ * turn them into detector crops. Not thread-safe: one worker thread calls it.
+ * Every Mat is allocated once and reused while the frame size stays the same.
+ */
+public final class MotionEngine implements AutoCloseable {
+
+    private final MotionSettings settings;
+    private final RegionProposer proposer;
+
+    /** Frame buffers wrapped as Mats, so a pooled frame is wrapped only once. */
+    private final Map<ByteBuffer, Mat> wrapped = new IdentityHashMap<>();
+
+    private final Mat smallBgr = new Mat();
+    private final Mat gray = new Mat();
+    private final Mat foreground = new Mat();
+    private final Mat blobs = new Mat();
+    private final Mat labels = new Mat();
+    private final Mat stats = new Mat();
+    private final Mat centroids = new Mat();
+    private final Mat backgroundF = new Mat();
+    private final Mat background8 = new Mat();
+    private final Mat kernel;
+    private final Point anchor = new Point(-1, -1);
+    private final Scalar zero = new Scalar(0.0);
+    private Size smallSize;
+    private Size blurKernel;
+    private Mat watchMask;
+    private ByteBuffer grayPixels;
+    private BackgroundSubtractorMOG2 mog2;
+
+    private int fullWidth;
+    private int fullHeight;
+    private int smallWidth;
+    private int smallHeight;
+    private int watchedPixels;
+
+    private long framesSinceReset;
+    private int relearnLeft;
+    private double referenceMean = -1;
+    private double lastMotionRatio;
+    private final List<Region> moving = new ArrayList<>();
+
+    public MotionEngine(MotionSettings settings) {
+        this.settings = settings;
+        this.proposer = new RegionProposer(settings);
+        this.kernel = getStructuringElement(MORPH_ELLIPSE, new Size(settings.morphSize(), settings.morphSize()));
+        if (settings.blurSize() > 1) {
+            blurKernel = new Size(settings.blurSize(), settings.blurSize());
+        }
+    }
+
+    public MotionSettings settings() {
+        return settings;
+    }
+
+    /** Processes a pooled frame; its direct buffer is wrapped, not copied. */
+    public MotionResult process(Frame frame) {
+        return process(wrap(frame), frame);
+    }
+
+    /** Processes a BGR image; {@code frame} only travels along into the result (may be null in tests). */
+    public MotionResult process(Mat bgr, Frame frame) {
+        long t0 = System.nanoTime();
+        prepare(bgr.cols(), bgr.rows());
+        resize(bgr, smallBgr, smallSize, 0, 0, INTER_AREA);
+        cvtColor(smallBgr, gray, COLOR_BGR2GRAY);
+        if (blurKernel != null) {
+            GaussianBlur(gray, gray, blurKernel, 0);
+        }
+        double mean = meanGray();
+        moving.clear();
+
+        if (framesSinceReset == 0) {
+            learnFresh();
+            referenceMean = mean;
+            framesSinceReset = 1;
+            foreground.put(zero);
+            return result(frame, List.of(), 0, State.WARMUP, t0);
+        }
+
+        boolean lightingJump = Math.abs(mean - referenceMean) / Math.max(referenceMean, 8) > settings.lightingChange();
+        subtractBackground();
+        if (watchMask != null) {
+            bitwise_and(foreground, watchMask, foreground);
+        }
+        double rawRatio = (double) countNonZero(foreground) / watchedPixels;
+        boolean settled = framesSinceReset > settings.warmupFrames() && relearnLeft == 0;
+        if (lightingJump || (settled && rawRatio > settings.globalChange())) {
+            // the whole scene changed at once (lights, exposure, a knock on the camera): start the background again
+            learnFresh();
+            referenceMean = mean;
+            relearnLeft = settings.relearnFrames();
+            foreground.put(zero);
+            return result(frame, List.of(), rawRatio, State.LIGHTING_RESET, t0);
+        }
+        referenceMean += 0.1 * (mean - referenceMean);
+        framesSinceReset++;
+        if (relearnLeft > 0) {
+            relearnLeft--;
+            return result(frame, List.of(), 0, State.LIGHTING_RESET, t0);
+        }
+        if (framesSinceReset <= settings.warmupFrames()) {
+            return result(frame, List.of(), 0, State.WARMUP, t0);
+        }
+
+        morphologyEx(foreground, foreground, MORPH_OPEN, kernel);
+        double ratio = (double) countNonZero(foreground) / watchedPixels;
+        // join the parts of one person (head, torso, legs) into one blob
+        dilate(foreground, blobs, kernel, anchor, 2, org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT, zero);
+        findMovingAreas();
+        List<Region> regions = proposer.propose(moving, fullWidth, fullHeight);
+        return result(frame, regions, ratio, regions.isEmpty() ? State.STATIC : State.MOTION, t0);
+    }
+
+    /** Forgets the background; the next frames warm up again. */
+    public void reset() {
+        framesSinceReset = 0;
+        relearnLeft = 0;
+    }
+
+    /** Moving areas of the last frame, in full-frame pixels, before they became crops. */
+    public List<Region> lastMovingAreas() {
+        return List.copyOf(moving);
+    }
+
+    /** Cleaned motion mask of the last frame at processing size (255 = moved); valid until the next call. */
+    public Mat lastMask() {
+        return foreground;
+    }
+
+    public double lastMotionRatio() {
+        return lastMotionRatio;
+    }
+
+    public int processWidth() {
+        return smallWidth;
+    }
+
+    public int processHeight() {
+        return smallHeight;
+    }
+
+    private MotionResult result(Frame frame, List<Region> regions, double ratio, State state, long t0) {
+        lastMotionRatio = ratio;
+        boolean full = RegionProposer.isFullFrame(regions, fullWidth, fullHeight);
+        return new MotionResult(frame, regions, ratio, full, state, System.nanoTime() - t0);
+    }
+
+    private void prepare(int width, int height) {
+        if (width == fullWidth && height == fullHeight) {
+            return;
+        }
+        fullWidth = width;
+        fullHeight = height;
+        smallHeight = Math.min(settings.processHeight(), height);
+        smallWidth = Math.max(1, (int) Math.round((double) width * smallHeight / height));
+        smallSize = new Size(smallWidth, smallHeight);
+        gray.create(smallHeight, smallWidth, CV_8UC1);
+        grayPixels = gray.createBuffer();
+        foreground.create(smallHeight, smallWidth, CV_8UC1);
+        watchMask = buildWatchMask();
+        watchedPixels = watchMask == null ? smallWidth * smallHeight : Math.max(1, countNonZero(watchMask));
+        // a new size needs a new background
+        framesSinceReset = 0;
+        relearnLeft = 0;
+    }
+
+    /** 255 where motion counts, 0 inside the mask polygons; null when there are no masks. */
+    private Mat buildWatchMask() {
+        if (settings.masks().isEmpty()) {
+            return null;
+        }
+        Mat mask = new Mat(smallHeight, smallWidth, CV_8UC1, new Scalar(255.0));
+        MatVector polygons = new MatVector(settings.masks().size());
+        for (int p = 0; p < settings.masks().size(); p++) {
+            MaskPolygon poly = settings.masks().get(p);
+            int[] xy = new int[poly.size() * 2];
+            for (int i = 0; i < poly.size(); i++) {
+                xy[2 * i] = (int) Math.round(poly.xs()[i] * smallWidth);
+                xy[2 * i + 1] = (int) Math.round(poly.ys()[i] * smallHeight);
+            }
+            Mat points = new Mat(poly.size(), 1, org.bytedeco.opencv.global.opencv_core.CV_32SC2);
+            IntBuffer ib = points.createBuffer();
+            ib.put(xy);
+            polygons.put(p, points);
+        }
+        fillPoly(mask, polygons, new Scalar(0.0));
+        return mask;
+    }
+
+    private double meanGray() {
+        long sum = 0;
+        int n = smallWidth * smallHeight;
+        for (int i = 0; i < n; i++) {
+            sum += grayPixels.get(i) & 0xff;
+        }
+        return (double) sum / n;
+    }
+
+    /** Makes the current gray frame the whole background. */
+    private void learnFresh() {
+        if (settings.model() == MotionSettings.Model.MOG2) {
+            if (mog2 == null) {
+                mog2 = createBackgroundSubtractorMOG2(settings.mog2History(), settings.mog2VarThreshold(), false);
+            }
+            // a learning rate of 1 re-initialises the mixture from this frame
+            mog2.apply(gray, foreground, 1.0);
+        } else {
+            gray.convertTo(backgroundF, CV_32F);
+        }
+    }
+
+    private void subtractBackground() {
+        if (settings.model() == MotionSettings.Model.MOG2) {
+            mog2.apply(gray, foreground, -1);
+        } else {
+            backgroundF.convertTo(background8, CV_8U);
+            absdiff(gray, background8, foreground);
+            threshold(foreground, foreground, settings.deltaThreshold(), 255, THRESH_BINARY);
+            accumulateWeighted(gray, backgroundF, settings.averageAlpha());
+        }
+    }
+
+    private void findMovingAreas() {
+        int n = connectedComponentsWithStats(blobs, labels, stats, centroids, 8, CV_32S);
+        if (n <= 1) {
+            return;
+        }
+        IntBuffer s = stats.createBuffer();
+        double sx = (double) fullWidth / smallWidth;
+        double sy = (double) fullHeight / smallHeight;
+        double minSmallArea = settings.minArea() / (sx * sy);
+        // row 0 is the background label; columns: left, top, width, height, area
+        for (int i = 1; i < n; i++) {
+            int area = s.get(i * 5 + 4);
+            if (area < minSmallArea) {
+                continue;
+            }
+            int x0 = (int) Math.floor(s.get(i * 5) * sx);
+            int y0 = (int) Math.floor(s.get(i * 5 + 1) * sy);
+            int x1 = (int) Math.min(fullWidth, Math.ceil((s.get(i * 5) + s.get(i * 5 + 2)) * sx));
+            int y1 = (int) Math.min(fullHeight, Math.ceil((s.get(i * 5 + 1) + s.get(i * 5 + 3)) * sy));
+            moving.add(new Region(x0, y0, x1 - x0, y1 - y0));
+        }
+    }
+
+    private Mat wrap(Frame frame) {
+        ByteBuffer pixels = frame.pixels();
+        Mat m = wrapped.get(pixels);
+        if (m == null || m.cols() != frame.width() || m.rows() != frame.height()) {
+            if (m != null) {
+                m.close();
+            }
+            if (wrapped.size() > 32) {
+                // frames of a pool that was replaced: forget their wrappers
+                wrapped.values().forEach(Mat::close);
+                wrapped.clear();
+            }
+            m = new Mat(frame.height(), frame.width(), CV_8UC3, new BytePointer(pixels));
+            wrapped.put(pixels, m);
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        wrapped.values().forEach(Mat::close);
+        wrapped.clear();
+        for (Mat m : new Mat[] {smallBgr, gray, foreground, blobs, labels, stats, centroids, backgroundF, background8, kernel}) {
+            m.close();
+        }
+        if (watchMask != null) {
+            watchMask.close();
+        }
+        if (mog2 != null) {
+            mog2.close();
+        }
+    }
+}
