@@ -293,7 +293,8 @@ public final class MotionEngine implements AutoCloseable {
         }
     }
 
-    private Mat wrap(Frame frame) {
+    /** The frame's pixels as a BGR Mat over its own buffer (no copy); valid while the frame is. */
+    public Mat wrap(Frame frame) {
         ByteBuffer pixels = frame.pixels();
         Mat m = wrapped.get(pixels);
         if (m == null || m.cols() != frame.width() || m.rows() != frame.height()) {
