@@ -1,0 +1,180 @@
+package io.edgetune.console.internal;
+
+import io.edgetune.api.detect.DetectionListener;
+import io.edgetune.api.detect.Detections;
+import io.edgetune.api.detect.DetectorService;
+import io.edgetune.api.detect.DetectorStatus;
+import io.edgetune.api.frame.CameraService;
+import io.edgetune.api.frame.CameraStatus;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.motion.MotionService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs a status line per camera every few seconds and offers the same as Gogo
+ * commands, so an operator sees detections flowing without an MQTT client.
+ */
+@Designate(ocd = ConsoleComponent.Config.class)
+@Component(name = ConsoleComponent.PID, immediate = true,
+        service = {DetectionListener.class, ConfigurableComponent.class, ConsoleComponent.class},
+        property = {"osgi.command.scope=edgetune", "osgi.command.function=status", "osgi.command.function=detections"})
+public class ConsoleComponent implements DetectionListener, ConfigurableComponent {
+
+    static final String PID = "io.edgetune.console.Console";
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleComponent.class);
+
+    @ObjectClassDefinition(id = PID, name = "EdgeTune console",
+            description = "Status lines in the log and Gogo commands edgetune:status and edgetune:detections.")
+    public @interface Config {
+        @AttributeDefinition(name = "status.interval.seconds", description = "Seconds between status lines in the log; 0 turns them off.", min = "0")
+        int status_interval_seconds() default 10;
+
+        @AttributeDefinition(name = "log.detections", description = "Also log every frame's detections (one line each).")
+        boolean log_detections() default false;
+    }
+
+    private final StatusTable table = new StatusTable();
+    private final List<CameraService> cameras = new CopyOnWriteArrayList<>();
+    private volatile MotionService motion;
+    private volatile DetectorService detector;
+    private volatile boolean logDetections;
+    private ScheduledExecutorService timer;
+    private ScheduledFuture<?> task;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addCamera(CameraService camera) {
+        cameras.add(camera);
+    }
+
+    void removeCamera(CameraService camera) {
+        cameras.remove(camera);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setMotion(MotionService m) {
+        motion = m;
+    }
+
+    void unsetMotion(MotionService m) {
+        if (motion == m) {
+            motion = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setDetector(DetectorService d) {
+        detector = d;
+    }
+
+    void unsetDetector(DetectorService d) {
+        if (detector == d) {
+            detector = null;
+        }
+    }
+
+    @Activate
+    void activate(Config config) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "edgetune-console");
+            t.setDaemon(true);
+            return t;
+        });
+        modified(config);
+    }
+
+    @Modified
+    synchronized void modified(Config config) {
+        logDetections = config.log_detections();
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+        int every = config.status_interval_seconds();
+        if (every > 0) {
+            task = timer.scheduleAtFixedRate(this::logStatus, every, every, TimeUnit.SECONDS);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    @Override
+    public void onDetections(Detections d, Frame frame) {
+        table.record(d);
+        if (logDetections && !d.detections().isEmpty()) {
+            LOG.info("{} #{}: {}", d.cameraId(), d.frameSequence(), d.detections());
+        }
+    }
+
+    private void logStatus() {
+        try {
+            for (String line : statusLines()) {
+                LOG.info(line);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("status line failed: {}", e.toString());
+        }
+    }
+
+    List<String> statusLines() {
+        List<CameraStatus> statuses = new ArrayList<>();
+        for (CameraService c : cameras) {
+            statuses.add(c.status());
+        }
+        MotionService m = motion;
+        List<String> lines = table.lines(statuses, id -> m == null ? -1 : m.skipRatio(id));
+        DetectorService d = detector;
+        if (d != null) {
+            DetectorStatus s = d.status();
+            lines.add(String.format(Locale.ROOT, "detector: %s on %s, model %s, %d inferences, %.1f ms mean, queue %d, %d dropped%s",
+                    s.backend(), s.accelerator(), s.modelVersion(), s.inferences(), s.meanInferenceMillis(), s.queueDepth(), s.dropped(),
+                    s.note() == null || s.note().isEmpty() ? "" : " (" + s.note() + ")"));
+        } else {
+            lines.add("detector: not running");
+        }
+        return lines;
+    }
+
+    /** Gogo: edgetune:status */
+    public String status() {
+        return String.join(System.lineSeparator(), statusLines());
+    }
+
+    /** Gogo: edgetune:detections CAMERA - the last frame's detections of a camera. */
+    public String detections(String cameraId) {
+        StatusTable.CameraCounts c = table.counts(cameraId);
+        if (c == null || c.last == null) {
+            return "no detections yet from camera " + cameraId;
+        }
+        Detections d = c.last;
+        StringBuilder b = new StringBuilder();
+        b.append(cameraId).append(" frame #").append(d.frameSequence()).append(" (").append(d.mode()).append(", ")
+                .append(d.regions().size()).append(" regions, model ").append(d.modelVersion()).append(')');
+        d.detections().forEach(x -> b.append(System.lineSeparator()).append(String.format(Locale.ROOT,
+                "  %-12s %.2f at [%.0f,%.0f %.0fx%.0f]", x.label(), x.score(), x.x(), x.y(), x.width(), x.height())));
+        return b.toString();
+    }
+}
