@@ -250,90 +250,105 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
     }
 
     private void runSender() {
-        long backoff = settings.reconnectMinDelayMillis();
-        boolean failureLogged = false;
-        ArrayDeque<InFlight> window = new ArrayDeque<>();
-        long lastSent = 0;
+        SenderState st = new SenderState();
         try {
             while (running) {
-                if (!settings.enabled()) {
-                    pause(1000);
-                    continue;
-                }
-                if (!connected) {
-                    window.clear();
-                    lastSent = 0; // resend everything not yet acknowledged
-                    try {
-                        connectOnce();
-                        backoff = settings.reconnectMinDelayMillis();
-                        failureLogged = false;
-                    } catch (Exception e) {
-                        if (!failureLogged) {
-                            LOG.warn("Cannot connect to {} as {}: {}; retrying with back-off up to {} ms",
-                                    settings.brokerUrl(), settings.clientId(), describe(e), settings.reconnectMaxDelayMillis());
-                            failureLogged = true;
-                        } else {
-                            LOG.debug("Connect to {} failed again: {}", settings.brokerUrl(), describe(e));
-                        }
-                        pause(backoff);
-                        backoff = Math.min(settings.reconnectMaxDelayMillis(), backoff * 2);
-                    }
-                    continue;
-                }
-                if (birthDue) {
-                    try {
-                        publishBirth(client);
-                    } catch (MqttException e) {
-                        LOG.debug("Birth certificate not sent: {}", describe(e));
-                    }
-                }
-                // retire acknowledged messages in order
-                while (!window.isEmpty() && window.peekFirst().token().isComplete()) {
-                    InFlight done = window.pollFirst();
-                    if (done.token().getException() != null) {
-                        LOG.warn("Publish of outbox message {} on {} failed: {}; reconnecting", done.entry().seq(),
-                                done.entry().topic(), describe(done.token().getException()));
-                        dropConnection();
-                        break;
-                    }
-                    outbox.remove(done.entry().seq());
-                    published.incrementAndGet();
-                    confirm(done.entry());
-                }
-                if (!connected) {
-                    continue;
-                }
-                if (!window.isEmpty() && System.nanoTime() - window.peekFirst().sentNanos() > TimeUnit.SECONDS.toNanos(30)) {
-                    LOG.warn("No acknowledgement for outbox message {} in 30 s; reconnecting", window.peekFirst().entry().seq());
+                try {
+                    senderStep(st);
+                } catch (RuntimeException e) {
+                    // a bug must not end delivery: start over from a fresh connection
+                    LOG.error("MQTT sender failed; reconnecting", e);
                     dropConnection();
-                    continue;
-                }
-                if (window.size() < settings.maxInflight()) {
-                    Outbox.Entry e = outbox.next(lastSent, window.isEmpty() ? 200 : 2, TimeUnit.MILLISECONDS);
-                    if (e != null) {
-                        try {
-                            IMqttDeliveryToken token = client.publish(e.topic(), e.payload(), e.qos(), e.retain());
-                            window.addLast(new InFlight(e, token, System.nanoTime()));
-                            lastSent = e.seq();
-                        } catch (MqttException ex) {
-                            LOG.debug("Publish of {} failed: {}", e.seq(), describe(ex));
-                            if (client == null || !client.isConnected()) {
-                                dropConnection();
-                            } else {
-                                pause(50); // e.g. Paho's own in-flight limit reached
-                            }
-                        }
-                    }
-                } else {
-                    waitQuietly(window.peekFirst().token(), 100);
+                    pause(settings.reconnectMinDelayMillis());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("MQTT sender stopped by an unexpected error", e);
         } finally {
             disconnectCleanly();
+        }
+    }
+
+    /** Sender-thread state carried across steps. */
+    private static final class SenderState {
+        final ArrayDeque<InFlight> window = new ArrayDeque<>();
+        long lastSent;
+        long backoff;
+        boolean failureLogged;
+    }
+
+    private void senderStep(SenderState st) throws InterruptedException {
+        if (!settings.enabled()) {
+            pause(1000);
+            return;
+        }
+        MqttAsyncClient c = client;
+        if (!connected || c == null) {
+            st.window.clear();
+            st.lastSent = 0; // resend everything not yet acknowledged
+            try {
+                connectOnce();
+                st.backoff = settings.reconnectMinDelayMillis();
+                st.failureLogged = false;
+            } catch (MqttException | RuntimeException e) {
+                if (!st.failureLogged) {
+                    LOG.warn("Cannot connect to {} as {}: {}; retrying with back-off up to {} ms",
+                            settings.brokerUrl(), settings.clientId(), describe(e), settings.reconnectMaxDelayMillis());
+                    st.failureLogged = true;
+                } else {
+                    LOG.debug("Connect to {} failed again: {}", settings.brokerUrl(), describe(e));
+                }
+                st.backoff = Math.max(settings.reconnectMinDelayMillis(), st.backoff);
+                pause(st.backoff);
+                st.backoff = Math.min(settings.reconnectMaxDelayMillis(), st.backoff * 2);
+            }
+            return;
+        }
+        if (birthDue) {
+            try {
+                publishBirth(c);
+            } catch (MqttException e) {
+                LOG.debug("Birth certificate not sent: {}", describe(e));
+            }
+        }
+        // retire acknowledged messages in order
+        ArrayDeque<InFlight> window = st.window;
+        while (!window.isEmpty() && window.peekFirst().token().isComplete()) {
+            InFlight done = window.pollFirst();
+            if (done.token().getException() != null) {
+                LOG.warn("Publish of outbox message {} on {} failed: {}; reconnecting", done.entry().seq(),
+                        done.entry().topic(), describe(done.token().getException()));
+                dropConnection();
+                return;
+            }
+            outbox.remove(done.entry().seq());
+            published.incrementAndGet();
+            confirm(done.entry());
+        }
+        if (!window.isEmpty() && System.nanoTime() - window.peekFirst().sentNanos() > TimeUnit.SECONDS.toNanos(30)) {
+            LOG.warn("No acknowledgement for outbox message {} in 30 s; reconnecting", window.peekFirst().entry().seq());
+            dropConnection();
+            return;
+        }
+        if (window.size() >= settings.maxInflight()) {
+            waitQuietly(window.peekFirst().token(), 100);
+            return;
+        }
+        Outbox.Entry e = outbox.next(st.lastSent, window.isEmpty() ? 200 : 2, TimeUnit.MILLISECONDS);
+        if (e == null) {
+            return;
+        }
+        try {
+            IMqttDeliveryToken token = c.publish(e.topic(), e.payload(), e.qos(), e.retain());
+            window.addLast(new InFlight(e, token, System.nanoTime()));
+            st.lastSent = e.seq();
+        } catch (MqttException ex) {
+            LOG.debug("Publish of {} failed: {}", e.seq(), describe(ex));
+            if (!c.isConnected()) {
+                dropConnection();
+            } else {
+                pause(50); // e.g. Paho's own in-flight limit reached
+            }
         }
     }
 
@@ -427,10 +442,14 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
     }
 
     private void dropConnection() {
-        MqttAsyncClient c = client;
-        boolean wasConnected = connected;
-        connected = false;
-        client = null;
+        MqttAsyncClient c;
+        boolean wasConnected;
+        synchronized (this) {
+            c = client;
+            wasConnected = connected;
+            connected = false;
+            client = null;
+        }
         closeClient(c);
         if (wasConnected) {
             connectionLosses.incrementAndGet();
