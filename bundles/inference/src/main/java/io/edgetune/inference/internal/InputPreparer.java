@@ -53,7 +53,8 @@ public final class InputPreparer implements AutoCloseable {
         this.size = new Size(width, height);
         this.resized = new Mat(height, width, CV_8UC3);
         this.rgb = new Mat(height, width, CV_8UC3);
-        this.tensorPointer = new FloatPointer(input);
+        // the pointer starts at the buffer's current position, which a backend may have moved: pin it to element 0
+        this.tensorPointer = new FloatPointer(input).position(0);
         this.tensor = new Mat(height, width, CV_32FC3, tensorPointer);
     }
 

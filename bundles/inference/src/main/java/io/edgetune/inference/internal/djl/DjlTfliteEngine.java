@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import ai.djl.util.PairList;
 import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.InferenceEngine;
@@ -59,8 +58,9 @@ public final class DjlTfliteEngine implements InferenceEngine {
         try {
             m = Model.newInstance("edgetune", "TFLite");
             m.load(file.toAbsolutePath().getParent(), name.substring(0, name.length() - ".tflite".length()));
-            PairList<String, Shape> in = m.describeInput();
-            Shape s = in.get(0).getValue();
+            // DJL's TFLite block cannot describe its input; its interpreter (TFLite's own Java API) can
+            int[] dims = inputDims(m);
+            Shape s = new Shape(java.util.Arrays.stream(dims).asLongStream().toArray());
             if (s.dimension() != 4 || s.get(3) != 3) {
                 throw new EngineException(file + ": expected a [1,H,W,3] input, found " + s);
             }
@@ -96,10 +96,21 @@ public final class DjlTfliteEngine implements InferenceEngine {
         }
     }
 
-    private NDList run() throws EngineException {
-        input.rewind();
+    private static int[] inputDims(Model m) throws EngineException {
         try {
-            NDArray a = manager.create(input, inputShape);
+            java.lang.reflect.Field f = m.getBlock().getClass().getDeclaredField("interpreter");
+            f.setAccessible(true);
+            org.tensorflow.lite.Interpreter interpreter = (org.tensorflow.lite.Interpreter) f.get(m.getBlock());
+            return interpreter.getInputTensor(0).shape();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new EngineException("DJL " + m.getName() + ": cannot read the input shape (" + e + ")", e);
+        }
+    }
+
+    private NDList run() throws EngineException {
+        try {
+            // a duplicate, so DJL reading it never moves the position of the buffer the preparer writes into
+            NDArray a = manager.create(input.duplicate().rewind(), inputShape);
             NDList out = predictor.predict(new NDList(a));
             a.close();
             return out;
