@@ -24,6 +24,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.ai.inference.InferenceEngineService;
+import org.eclipse.kura.ai.inference.ModelInfo;
+import org.eclipse.kura.ai.inference.Tensor;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * {@link ModelRegistry}.
  */
 @Component(name = DetectorComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {DetectorService.class, MotionListener.class, ModelRegistry.class, ConfigurableComponent.class})
+        service = {DetectorService.class, MotionListener.class, ModelRegistry.class, InferenceEngineService.class, ConfigurableComponent.class})
 @Designate(ocd = DetectorConfig.class)
-public final class DetectorComponent implements DetectorService, MotionListener, ModelRegistry, ConfigurableComponent {
+public final class DetectorComponent implements DetectorService, MotionListener, ModelRegistry, InferenceEngineService,
+        ConfigurableComponent {
 
     public static final String PID = "io.edgetune.inference.Detector";
     private static final Logger LOG = LoggerFactory.getLogger(DetectorComponent.class);
@@ -65,6 +70,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     private volatile FairQueue<Request> queue;
     private volatile boolean running;
     private volatile DetectorConfig config;
+    private volatile KuraInferenceAdapter kura;
     private Thread worker;
     private Thread loader;
 
@@ -82,6 +88,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         config = c;
         detector = new SharedDetector(c.backend(), engineOptions(c), settings(c));
         queue = new FairQueue<>(c.queue_depth(), r -> r.frame().release());
+        kura = new KuraInferenceAdapter(detector, () -> registry);
         running = true;
         worker = new Thread(this::work, "edgetune-detector");
         worker.setDaemon(true);
@@ -287,6 +294,43 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     @Override
     public ModelDescriptor rollback() throws ModelException {
         return registry().rollback();
+    }
+
+    // ---- Kura's InferenceEngineService (raw tensors on the same shared engine)
+
+    @Override
+    public List<Tensor> infer(ModelInfo modelInfo, List<Tensor> inputData) throws KuraException {
+        return kura.infer(modelInfo, inputData);
+    }
+
+    @Override
+    public void loadModel(String modelName, Optional<String> modelPath) throws KuraException {
+        kura.loadModel(modelName, modelPath);
+    }
+
+    @Override
+    public void unloadModel(String modelName) throws KuraException {
+        kura.unloadModel(modelName);
+    }
+
+    @Override
+    public boolean isModelLoaded(String modelName) throws KuraException {
+        return kura.isModelLoaded(modelName);
+    }
+
+    @Override
+    public List<String> getModelNames() throws KuraException {
+        return kura.getModelNames();
+    }
+
+    @Override
+    public Optional<ModelInfo> getModelInfo(String modelName) throws KuraException {
+        return kura.getModelInfo(modelName);
+    }
+
+    @Override
+    public boolean isEngineReady() {
+        return kura.isEngineReady();
     }
 
     /** For tests and the console: the engine behind this component. */

@@ -1,0 +1,164 @@
+package io.edgetune.inference.internal;
+
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.api.model.ModelException;
+import java.nio.FloatBuffer;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.eclipse.kura.KuraErrorCode;
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.ai.inference.InferenceEngineService;
+import org.eclipse.kura.ai.inference.ModelInfo;
+import org.eclipse.kura.ai.inference.ModelInfoBuilder;
+import org.eclipse.kura.ai.inference.Tensor;
+import org.eclipse.kura.ai.inference.TensorDescriptor;
+
+/**
+ * The shared detector seen through Kura's AI API, so Kura's AI wire
+ * component can use the same engine (and Edge TPU). Raw tensors only: one
+ * FP32 NHWC input in [-1,1], the SSD's raw box encodings and class logits
+ * out; decoding stays with the caller. Model names are registry versions;
+ * only the active one is loaded, {@value #ACTIVE} always names it.
+ */
+public final class KuraInferenceAdapter implements InferenceEngineService {
+
+    public static final String ACTIVE = "edgetune-active";
+    public static final String FP32 = "FP32";
+    private static final long LOCK_TIMEOUT_MILLIS = 10_000;
+
+    private final SharedDetector detector;
+    private final Supplier<FileModelRegistry> registry;
+
+    public KuraInferenceAdapter(SharedDetector detector, Supplier<FileModelRegistry> registry) {
+        this.detector = detector;
+        this.registry = registry;
+    }
+
+    private FileModelRegistry registry() throws KuraException {
+        FileModelRegistry r = registry.get();
+        if (r == null) {
+            throw new KuraException(KuraErrorCode.NOT_CONNECTED, "model registry not open yet");
+        }
+        return r;
+    }
+
+    private boolean isActive(String name) throws KuraException {
+        return ACTIVE.equals(name) || registry().activeVersion().map(name::equals).orElse(false);
+    }
+
+    @Override
+    public List<Tensor> infer(ModelInfo modelInfo, List<Tensor> inputData) throws KuraException {
+        if (!isActive(modelInfo.getName())) {
+            throw new KuraException(KuraErrorCode.NOT_FOUND, "model " + modelInfo.getName() + " is not loaded");
+        }
+        if (inputData.size() != 1) {
+            throw new KuraException(KuraErrorCode.INVALID_PARAMETER, "expected one input tensor, got " + inputData.size());
+        }
+        List<Float> in = inputData.get(0).getData(Float.class)
+                .orElseThrow(() -> new KuraException(KuraErrorCode.INVALID_PARAMETER, "input tensor must hold Float values (" + FP32 + ")"));
+        try {
+            return detector.withModel(m -> {
+                InferenceEngine e = m.engine();
+                int n = e.inputWidth() * e.inputHeight() * 3;
+                if (in.size() != n) {
+                    throw new KuraException(KuraErrorCode.INVALID_PARAMETER, "input must hold " + n + " values, got " + in.size());
+                }
+                FloatBuffer buf = e.input();
+                for (int i = 0; i < n; i++) {
+                    buf.put(i, in.get(i));
+                }
+                e.invoke();
+                ModelInfo info = describe(m);
+                List<TensorDescriptor> outs = info.getOutputs();
+                return List.of(new Tensor(Float.class, outs.get(0), copy(e.boxEncodings(), e.anchorCount() * 4)),
+                        new Tensor(Float.class, outs.get(1), copy(e.classLogits(), e.anchorCount() * e.classCount())));
+            }, LOCK_TIMEOUT_MILLIS);
+        } catch (KuraException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new KuraException(KuraErrorCode.INTERNAL_ERROR, e, e.getMessage());
+        }
+    }
+
+    private static List<Float> copy(FloatBuffer b, int n) {
+        List<Float> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(b.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    public void loadModel(String modelName, Optional<String> modelPath) throws KuraException {
+        try {
+            String version = modelName;
+            if (modelPath.isPresent()) {
+                version = registry().install(Paths.get(modelPath.get())).version();
+            }
+            registry().activate(version);
+        } catch (ModelException e) {
+            throw new KuraException(KuraErrorCode.INVALID_PARAMETER, e, e.getMessage());
+        }
+    }
+
+    @Override
+    public void unloadModel(String modelName) throws KuraException {
+        if (isActive(modelName)) {
+            throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED,
+                    "the detector always serves one model; activate or roll back to another version instead");
+        }
+        // any other version is not loaded: nothing to do
+    }
+
+    @Override
+    public boolean isModelLoaded(String modelName) throws KuraException {
+        return detector.ready() && isActive(modelName);
+    }
+
+    @Override
+    public List<String> getModelNames() throws KuraException {
+        List<String> names = new ArrayList<>();
+        for (ModelDescriptor d : registry().list()) {
+            names.add(d.version());
+        }
+        return names;
+    }
+
+    @Override
+    public Optional<ModelInfo> getModelInfo(String modelName) throws KuraException {
+        if (!isActive(modelName)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(detector.withModel(KuraInferenceAdapter::describe, LOCK_TIMEOUT_MILLIS));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ModelInfo describe(LoadedModel m) {
+        InferenceEngine e = m.engine();
+        ModelDescriptor d = m.descriptor();
+        long anchors = e.anchorCount();
+        return ModelInfoBuilder.builder(d.version())
+                .platform(e.backend() + "/" + e.accelerator())
+                .version(d.version())
+                .addParameter("labels", String.join(",", d.labels()))
+                .addParameter("anchors", d.anchors())
+                .addInputDescriptor(TensorDescriptor.builder("normalized_input_image_tensor", FP32,
+                        List.of(1L, (long) e.inputHeight(), (long) e.inputWidth(), 3L)).format("NHWC RGB [-1,1]").build())
+                .addOutputDescriptor(TensorDescriptor.builder("raw_outputs/box_encodings", FP32, List.of(1L, anchors, 4L))
+                        .format("y,x,h,w; scales 10,10,5,5").build())
+                .addOutputDescriptor(TensorDescriptor.builder("raw_outputs/class_predictions", FP32,
+                        List.of(1L, anchors, (long) e.classCount())).format("logits, column 0 background").build())
+                .build();
+    }
+
+    @Override
+    public boolean isEngineReady() {
+        return detector.ready();
+    }
+}
