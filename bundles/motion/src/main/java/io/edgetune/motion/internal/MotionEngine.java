@@ -10,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_OPEN;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
@@ -72,6 +73,8 @@ public final class MotionEngine implements AutoCloseable {
     private final Point anchor = new Point(-1, -1);
     private final Scalar zero = new Scalar(0.0);
     private Size smallSize;
+    private Size midSize;
+    private final Mat midBgr = new Mat();
     private Size blurKernel;
     private Mat watchMask;
     private ByteBuffer grayPixels;
@@ -111,7 +114,14 @@ public final class MotionEngine implements AutoCloseable {
     public MotionResult process(Mat bgr, Frame frame) {
         long t0 = System.nanoTime();
         prepare(bgr.cols(), bgr.rows());
-        resize(bgr, smallBgr, smallSize, 0, 0, INTER_AREA);
+        if (midSize != null) {
+            // INTER_AREA at an odd ratio costs milliseconds; bilinear to twice the size and then an exact 2:1
+            // area step costs a tenth of that and still averages the pixels that matter against noise
+            resize(bgr, midBgr, midSize, 0, 0, INTER_LINEAR);
+            resize(midBgr, smallBgr, smallSize, 0, 0, INTER_AREA);
+        } else {
+            resize(bgr, smallBgr, smallSize, 0, 0, INTER_AREA);
+        }
         cvtColor(smallBgr, gray, COLOR_BGR2GRAY);
         if (blurKernel != null) {
             GaussianBlur(gray, gray, blurKernel, 0);
@@ -204,6 +214,7 @@ public final class MotionEngine implements AutoCloseable {
         smallHeight = Math.min(settings.processHeight(), height);
         smallWidth = Math.max(1, (int) Math.round((double) width * smallHeight / height));
         smallSize = new Size(smallWidth, smallHeight);
+        midSize = height > 2 * smallHeight ? new Size(2 * smallWidth, 2 * smallHeight) : null;
         gray.create(smallHeight, smallWidth, CV_8UC1);
         grayPixels = gray.createBuffer();
         foreground.create(smallHeight, smallWidth, CV_8UC1);
@@ -316,7 +327,7 @@ public final class MotionEngine implements AutoCloseable {
     public void close() {
         wrapped.values().forEach(Mat::close);
         wrapped.clear();
-        for (Mat m : new Mat[] {smallBgr, gray, foreground, blobs, labels, stats, centroids, backgroundF, background8, kernel}) {
+        for (Mat m : new Mat[] {midBgr, smallBgr, gray, foreground, blobs, labels, stats, centroids, backgroundF, background8, kernel}) {
             m.close();
         }
         if (watchMask != null) {
