@@ -1,0 +1,4 @@
+/** Uploading frames to the cloud on demand. */
+@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.bundle.Export
+package io.edgetune.api.upload;
