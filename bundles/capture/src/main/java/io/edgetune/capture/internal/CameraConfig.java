@@ -19,7 +19,7 @@ public @interface CameraConfig {
     @AttributeDefinition(name = "source.uri", description = "A video file path (or file: URI), rtsp://, http(s):// (also MJPEG over HTTP), or a V4L2 device such as /dev/video0.")
     String source_uri() default "";
 
-    @AttributeDefinition(name = "source.backend", description = "Decoder: FFmpeg handles every source kind; OpenCV's VideoCapture is an alternative for local devices and files.",
+    @AttributeDefinition(name = "source.backend", description = "Decoder: FFmpeg handles every source kind; OpenCV's VideoCapture (V4L2) is an alternative for local devices only.",
             options = {@Option(label = "FFmpeg", value = "ffmpeg"), @Option(label = "OpenCV", value = "opencv")})
     String source_backend() default "ffmpeg";
 

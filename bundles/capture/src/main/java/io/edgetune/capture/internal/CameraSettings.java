@@ -39,6 +39,10 @@ public record CameraSettings(String cameraId, boolean enabled, String sourceUri,
             throw new IllegalArgumentException("camera " + cameraId + ": grab.timeout.ms must be positive");
         }
         cameraId = cameraId.trim();
+        if (backend == Backend.OPENCV && !isDevice(sourceUri)) {
+            // the bundled OpenCV has no FFmpeg inside its VideoCapture: it opens local cameras only
+            throw new IllegalArgumentException("camera " + cameraId + ": source.backend opencv reads V4L2 devices (/dev/videoN) only; use ffmpeg for " + sourceUri);
+        }
         sourceUri = sourceUri.trim();
         username = username == null ? "" : username;
         password = password == null ? "" : password;
@@ -58,9 +62,14 @@ public record CameraSettings(String cameraId, boolean enabled, String sourceUri,
                 c.grab_timeout_ms(), c.pool_size());
     }
 
+    private static boolean isDevice(String uri) {
+        String lower = uri.trim().toLowerCase(Locale.ROOT);
+        return lower.startsWith("/dev/video") || lower.startsWith("v4l2:");
+    }
+
     public SourceKind kind() {
         String lower = sourceUri.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("/dev/video") || lower.startsWith("v4l2:")) {
+        if (isDevice(lower)) {
             return SourceKind.DEVICE;
         }
         int colon = lower.indexOf("://");

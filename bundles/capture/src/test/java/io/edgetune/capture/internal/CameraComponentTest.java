@@ -93,4 +93,12 @@ public class CameraComponentTest {
                 "", "", 5, 0, 0, false, true, 100, 1000, 1000, 4).kind());
         assertNull(CameraComponent.cameraFilter(new String[0]));
     }
+
+    @Test
+    public void theOpenCvBackendIsOnlyOfferedForDevices() {
+        CameraComponent c = new CameraComponent();
+        c.activate(config(Map.of("camera_id", "cv", "source_uri", TestVideo.file().getPath(), "source_backend", "opencv")));
+        assertTrue(c.status().message(), c.status().message().contains("V4L2 devices"));
+        c.deactivate();
+    }
 }
