@@ -29,6 +29,7 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock(true);
     private volatile LoadedModel model;
+    private boolean closed;
     private volatile String backend;
     private volatile EngineOptions options;
     private volatile DetectorSettings settings;
@@ -127,6 +128,11 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
         LoadedModel old;
         lock.lock();
         try {
+            if (closed) {
+                // deactivated while this model was loading: do not leak it
+                fresh.close();
+                throw new ModelException("detector stopped while model " + d.version() + " was loading");
+            }
             old = model;
             model = fresh;
         } finally {
@@ -160,6 +166,7 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            closed = true;
             if (model != null) {
                 model.close();
                 model = null;
