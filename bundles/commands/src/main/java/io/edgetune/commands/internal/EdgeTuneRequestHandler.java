@@ -1,0 +1,358 @@
+package io.edgetune.commands.internal;
+
+import io.edgetune.api.detect.DetectorService;
+import io.edgetune.api.detect.DetectorStatus;
+import io.edgetune.api.frame.CameraService;
+import io.edgetune.api.frame.CameraStatus;
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.api.model.ModelException;
+import io.edgetune.api.model.ModelRegistry;
+import io.edgetune.api.motion.MotionService;
+import io.edgetune.api.upload.SamplingService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.kura.KuraErrorCode;
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.cloudconnection.message.KuraMessage;
+import org.eclipse.kura.cloudconnection.request.RequestHandler;
+import org.eclipse.kura.cloudconnection.request.RequestHandlerContext;
+import org.eclipse.kura.cloudconnection.request.RequestHandlerMessageConstants;
+import org.eclipse.kura.message.KuraPayload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The EDGETUNE-V1 remote commands (see {@link CommandParser} for the
+ * resources). Pipeline services are looked up on every request, so a stage
+ * that is absent or restarting gives a 404 reply, never a crash.
+ */
+public final class EdgeTuneRequestHandler implements RequestHandler {
+
+    public static final String APP_ID = "EDGETUNE-V1";
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeTuneRequestHandler.class);
+
+    /** The services a request may need; each may be absent (null). */
+    public interface Services {
+        ModelRegistry modelRegistry();
+
+        MotionService motionService();
+
+        DetectorService detectorService();
+
+        Collection<CameraService> cameras();
+
+        SamplingService samplingService();
+
+        SnapshotSource snapshots();
+
+        /** Where uploaded model packages are written before the registry verifies them. */
+        Path workDirectory();
+    }
+
+    private final Services services;
+    private final long snapshotTimeoutMillis;
+    private final float jpegQuality;
+
+    public EdgeTuneRequestHandler(Services services, long snapshotTimeoutMillis, float jpegQuality) {
+        this.services = services;
+        this.snapshotTimeoutMillis = snapshotTimeoutMillis;
+        this.jpegQuality = jpegQuality;
+    }
+
+    @Override
+    public KuraMessage doGet(RequestHandlerContext context, KuraMessage request) throws KuraException {
+        return handle("GET", request);
+    }
+
+    @Override
+    public KuraMessage doPut(RequestHandlerContext context, KuraMessage request) throws KuraException {
+        return handle("PUT", request);
+    }
+
+    @Override
+    public KuraMessage doPost(RequestHandlerContext context, KuraMessage request) throws KuraException {
+        return handle("POST", request);
+    }
+
+    @Override
+    public KuraMessage doDel(RequestHandlerContext context, KuraMessage request) throws KuraException {
+        return handle("DEL", request);
+    }
+
+    @Override
+    public KuraMessage doExec(RequestHandlerContext context, KuraMessage request) throws KuraException {
+        return handle("EXEC", request);
+    }
+
+    KuraMessage handle(String verb, KuraMessage request) throws KuraException {
+        List<String> args = null;
+        try {
+            args = args(request);
+            Command command = CommandParser.parse(verb, args, request == null ? null : request.getPayload());
+            return new KuraMessage(execute(command));
+        } catch (CommandException e) {
+            LOG.info("{} {} refused ({}): {}", verb, args, e.code(), e.getMessage());
+            KuraErrorCode code = switch (e.code()) {
+                case CommandException.BAD_REQUEST -> KuraErrorCode.BAD_REQUEST;
+                case CommandException.NOT_FOUND -> KuraErrorCode.NOT_FOUND;
+                default -> KuraErrorCode.INTERNAL_ERROR;
+            };
+            throw new KuraException(code, e.getCause(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KuraException(KuraErrorCode.INTERNAL_ERROR, e, "interrupted");
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", verb, args, e);
+            throw new KuraException(KuraErrorCode.INTERNAL_ERROR, e, e.toString());
+        }
+    }
+
+    private static List<String> args(KuraMessage request) throws CommandException {
+        Object a = request == null ? null : request.getProperties().get(RequestHandlerMessageConstants.ARGS_KEY.value());
+        if (a == null) {
+            return List.of();
+        }
+        if (!(a instanceof List<?> list)) {
+            throw CommandException.badRequest("request arguments are not a list");
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw CommandException.badRequest("request arguments must be strings");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Runs a parsed command and returns the reply payload (without response.code). */
+    public KuraPayload execute(Command c) throws CommandException, InterruptedException {
+        return switch (c.kind()) {
+            case STATUS -> status();
+            case MODELS -> models();
+            case MODEL_INSTALL -> install(c);
+            case MODEL_ACTIVATE -> modelChange(c, "activate");
+            case MODEL_ROLLBACK -> modelChange(c, "rollback");
+            case CAMERA_SNAPSHOT -> snapshot(c.cameraId());
+            case CAMERA_RESET -> reset(c.cameraId());
+            case SAMPLE_NOW -> sample(c.cameraId());
+        };
+    }
+
+    private KuraPayload status() {
+        KuraPayload p = payload();
+        List<Object> cameras = new ArrayList<>();
+        MotionService motion = services.motionService();
+        for (CameraService cam : services.cameras()) {
+            CameraStatus s = cam.status();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", s.cameraId());
+            m.put("state", s.state().name());
+            m.put("message", s.message());
+            m.put("fps", s.fps());
+            m.put("width", s.width());
+            m.put("height", s.height());
+            m.put("framesGrabbed", s.framesGrabbed());
+            m.put("framesDelivered", s.framesDelivered());
+            m.put("framesDropped", s.framesDropped());
+            m.put("reconnects", s.reconnects());
+            m.put("lastFrameMillis", s.lastFrameMillis());
+            if (motion != null) {
+                m.put("motionSkipRatio", motion.skipRatio(s.cameraId()));
+            }
+            cameras.add(m);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("time", System.currentTimeMillis());
+        doc.put("cameras", cameras);
+        p.addMetric("cameras", cameras.size());
+        DetectorService detector = services.detectorService();
+        if (detector != null) {
+            DetectorStatus d = detector.status();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backend", d.backend());
+            m.put("accelerator", d.accelerator());
+            m.put("note", d.note());
+            m.put("modelVersion", d.modelVersion());
+            m.put("queueDepth", d.queueDepth());
+            m.put("inferences", d.inferences());
+            m.put("dropped", d.dropped());
+            m.put("meanInferenceMillis", d.meanInferenceMillis());
+            doc.put("detector", m);
+            p.addMetric("detector.backend", String.valueOf(d.backend()));
+            p.addMetric("detector.accelerator", String.valueOf(d.accelerator()));
+            p.addMetric("detector.inferences", d.inferences());
+            p.addMetric("detector.dropped", d.dropped());
+            p.addMetric("detector.mean.inference.ms", d.meanInferenceMillis());
+        } else {
+            doc.put("detector", null);
+        }
+        ModelRegistry registry = services.modelRegistry();
+        Optional<ModelDescriptor> active = registry == null ? Optional.empty() : registry.active();
+        doc.put("model", active.map(EdgeTuneRequestHandler::describe).orElse(null));
+        p.addMetric("model.version", active.map(ModelDescriptor::version).orElse(""));
+        p.addMetric("sampling.available", services.samplingService() != null);
+        json(p, doc);
+        return p;
+    }
+
+    private KuraPayload models() throws CommandException {
+        ModelRegistry registry = require(services.modelRegistry(), "model registry");
+        List<Object> list = new ArrayList<>();
+        for (ModelDescriptor d : registry.list()) {
+            list.add(describe(d));
+        }
+        String active = registry.active().map(ModelDescriptor::version).orElse("");
+        KuraPayload p = payload();
+        p.addMetric("count", list.size());
+        p.addMetric("active.version", active);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("active", active.isEmpty() ? null : active);
+        doc.put("models", list);
+        json(p, doc);
+        return p;
+    }
+
+    private KuraPayload install(Command c) throws CommandException {
+        ModelRegistry registry = require(services.modelRegistry(), "model registry");
+        Path file = null;
+        try {
+            Path dir = services.workDirectory();
+            Files.createDirectories(dir);
+            file = Files.createTempFile(dir, "upload-", ".model");
+            Files.write(file, c.modelPackage());
+            ModelDescriptor installed = registry.install(file);
+            if (c.activate()) {
+                installed = registry.activate(installed.version());
+            }
+            KuraPayload p = payload();
+            p.addMetric("version", installed.version());
+            p.addMetric("activated", c.activate());
+            json(p, describe(installed));
+            return p;
+        } catch (ModelException e) {
+            throw new CommandException(CommandException.BAD_REQUEST, "model package refused: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CommandException(CommandException.FAILED, "cannot store the model package: " + e.getMessage(), e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete {}: {}", file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private KuraPayload modelChange(Command c, String what) throws CommandException {
+        ModelRegistry registry = require(services.modelRegistry(), "model registry");
+        try {
+            ModelDescriptor d = what.equals("activate") ? registry.activate(c.version()) : registry.rollback();
+            KuraPayload p = payload();
+            p.addMetric("version", d.version());
+            json(p, describe(d));
+            return p;
+        } catch (ModelException e) {
+            throw new CommandException(CommandException.BAD_REQUEST, what + " refused: " + e.getMessage(), e);
+        }
+    }
+
+    private KuraPayload snapshot(String cameraId) throws CommandException, InterruptedException {
+        CameraService camera = camera(cameraId);
+        SnapshotSource source = require(services.snapshots(), "snapshot source");
+        Snapshot s = source.next(cameraId, snapshotTimeoutMillis);
+        if (s == null) {
+            CameraStatus st = camera.status();
+            throw new CommandException(CommandException.FAILED, "no frame from camera " + cameraId + " within "
+                    + snapshotTimeoutMillis + " ms (state " + st.state() + (st.message() == null ? "" : ": " + st.message()) + ")");
+        }
+        try {
+            KuraPayload p = payload();
+            p.addMetric("camera.id", cameraId);
+            p.addMetric("width", s.width());
+            p.addMetric("height", s.height());
+            p.addMetric("frame.sequence", s.sequence());
+            p.addMetric("frame.timestamp", s.timestampMillis());
+            p.addMetric("content.type", "image/jpeg");
+            p.setBody(JpegEncoder.encode(s, jpegQuality));
+            return p;
+        } catch (IOException e) {
+            throw new CommandException(CommandException.FAILED, "JPEG encoding failed: " + e.getMessage(), e);
+        }
+    }
+
+    private KuraPayload reset(String cameraId) throws CommandException {
+        MotionService motion = require(services.motionService(), "motion service");
+        if (!motion.reset(cameraId)) {
+            throw CommandException.notFound("no camera '" + cameraId + "' in the motion stage");
+        }
+        KuraPayload p = payload();
+        p.addMetric("camera.id", cameraId);
+        return p;
+    }
+
+    private KuraPayload sample(String cameraId) throws CommandException {
+        SamplingService sampling = require(services.samplingService(), "sampling service (uploader)");
+        int n;
+        try {
+            n = sampling.sampleNow(cameraId, "request");
+        } catch (IllegalArgumentException e) {
+            throw CommandException.notFound(e.getMessage() == null ? "unknown camera '" + cameraId + "'" : e.getMessage());
+        }
+        KuraPayload p = payload();
+        p.addMetric("cameras", n);
+        return p;
+    }
+
+    private CameraService camera(String cameraId) throws CommandException {
+        for (CameraService c : services.cameras()) {
+            if (cameraId.equals(c.cameraId())) {
+                return c;
+            }
+        }
+        throw CommandException.notFound("no camera '" + cameraId + "'");
+    }
+
+    private static <T> T require(T service, String what) throws CommandException {
+        if (service == null) {
+            throw CommandException.notFound(what + " is not available on this gateway");
+        }
+        return service;
+    }
+
+    static Map<String, Object> describe(ModelDescriptor d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", d.version());
+        m.put("sha256", d.sha256());
+        m.put("labels", d.labels());
+        m.put("inputWidth", d.inputWidth());
+        m.put("inputHeight", d.inputHeight());
+        m.put("anchors", d.anchors());
+        m.put("baseVersion", d.baseVersion());
+        m.put("metrics", d.metrics());
+        m.put("createdMillis", d.createdMillis());
+        m.put("edgeTpu", d.edgeTpu());
+        return m;
+    }
+
+    private static KuraPayload payload() {
+        KuraPayload p = new KuraPayload();
+        p.setTimestamp(new Date());
+        return p;
+    }
+
+    private static void json(KuraPayload p, Object doc) {
+        p.setBody(Json.write(doc).getBytes(StandardCharsets.UTF_8));
+        p.addMetric("content.type", "application/json");
+    }
+}
