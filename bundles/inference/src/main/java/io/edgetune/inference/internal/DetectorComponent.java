@@ -64,6 +64,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
 
     private final List<DetectionListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong notReadyDrops = new AtomicLong();
+    private final Object intake = new Object();
     private final AtomicLong failures = new AtomicLong();
     private volatile SharedDetector detector;
     private volatile FileModelRegistry registry;
@@ -113,7 +114,9 @@ public final class DetectorComponent implements DetectorService, MotionListener,
 
     @Deactivate
     void deactivate() {
-        running = false;
+        synchronized (intake) {
+            running = false;
+        }
         join(loader);
         join(worker);
         queue.drain(r -> r.frame().release());
@@ -196,13 +199,19 @@ public final class DetectorComponent implements DetectorService, MotionListener,
 
     @Override
     public void onMotion(MotionResult result) {
-        if (!running || !result.needsInference()) {
+        if (!result.needsInference()) {
             return;
         }
-        Frame f = result.frame();
-        f.retain();
-        // a full-frame result is run on the whole frame: empty regions mean exactly that
-        queue.offer(f.cameraId(), new Request(f, result.fullFrame() ? List.of() : result.regions()));
+        // under the intake lock so that no frame slips into the queue after deactivate drained it
+        synchronized (intake) {
+            if (!running) {
+                return;
+            }
+            Frame f = result.frame();
+            f.retain();
+            // a full-frame result is run on the whole frame: empty regions mean exactly that
+            queue.offer(f.cameraId(), new Request(f, result.fullFrame() ? List.of() : result.regions()));
+        }
     }
 
     private void work() {

@@ -7,6 +7,7 @@ import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.Region;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -94,11 +95,20 @@ public final class LoadedModel implements AutoCloseable {
         long start = System.nanoTime();
         long inference = 0;
         boolean full = s.mode() == Detections.Mode.FULL_FRAME || regions == null || regions.isEmpty();
-        List<Region> crops = full ? List.of(new Region(0, 0, frame.width(), frame.height())) : regions;
+        List<Region> crops;
+        if (full) {
+            crops = List.of(new Region(0, 0, frame.width(), frame.height()));
+        } else {
+            // report the crops as run: grown to the input's aspect ratio
+            crops = new ArrayList<>(regions.size());
+            for (Region r : regions) {
+                crops.add(fitToInputAspect(r, frame.width(), frame.height()));
+            }
+        }
         boolean[] allow = allowedClasses(s.allowedLabels());
         decoder.reset();
         for (int i = 0; i < crops.size(); i++) {
-            Region r = full ? crops.get(i) : fitToInputAspect(crops.get(i), frame.width(), frame.height());
+            Region r = crops.get(i);
             preparer.prepare(frame, r.x(), r.y(), r.width(), r.height());
             long t = System.nanoTime();
             engine.invoke();

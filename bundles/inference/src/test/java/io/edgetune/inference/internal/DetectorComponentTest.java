@@ -219,6 +219,52 @@ public class DetectorComponentTest {
                 2 * perCamera, syncCalls.get(), versions);
     }
 
+    /** Stopping the component while frames flow releases every frame it held; a new instance picks up the registry. */
+    @Test
+    public void stopAndRestartWhileFramesFlow() throws Exception {
+        FramePool pool = new FramePool(4, TestAssets.WIDTH, TestAssets.HEIGHT);
+        AtomicInteger offered = new AtomicInteger();
+        DetectorComponent first = component;
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 200 && !Thread.currentThread().isInterrupted(); i++) {
+                if (pool.available() == 0) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                MotionResult m = motion(pool, "cam", i);
+                first.onMotion(m);
+                m.frame().release();
+                offered.incrementAndGet();
+            }
+        });
+        producer.start();
+        waitFor(() -> delivered.size() >= 3, 60_000);
+        first.deactivate();
+        producer.join(30_000);
+        assertTrue(offered.get() > 3);
+        // frames offered after the stop are ignored; every frame went back to the pool
+        waitFor(() -> pool.available() == 4, 10_000);
+        int before = delivered.size();
+
+        Map<String, Object> c = new HashMap<>();
+        c.put("model_dir", tmp.getRoot().toPath().resolve("models").toString());
+        c.put("assets_dir", TestAssets.dir().toString());
+        component = new DetectorComponent();
+        component.addDetectionListener(listener);
+        component.activate(Configs.detector(c));
+        waitFor(() -> component.status().modelVersion() != null, 60_000);
+        assertEquals("base-oidv4", component.status().modelVersion());
+        MotionResult m = motion(pool, "cam", 1000);
+        component.onMotion(m);
+        m.frame().release();
+        waitFor(() -> delivered.size() > before, 60_000);
+        waitFor(() -> pool.available() == 4, 10_000);
+    }
+
     /** A burst from a busy camera is cut to the queue depth (oldest dropped, counted); the quiet camera still gets served. */
     @Test
     public void burstsAreDroppedOldestFirstAndCountedFairly() throws Exception {
