@@ -70,6 +70,12 @@ public @interface MotionConfig {
     @AttributeDefinition(name = "masks", description = "Areas to ignore: polygons as 'x1,y1 x2,y2 x3,y3; x1,y1 ...', coordinates are FRACTIONS (0..1) of the frame width and height, e.g. '0.85,0 1,0 1,0.1 0.85,0.1' for a clock in the top right corner.", required = false)
     String masks() default "";
 
+    @AttributeDefinition(name = "stabilize", description = "Align every frame to the background's reference by phase correlation, so a shaking camera (wind, traffic) does not look like motion.")
+    boolean stabilize() default true;
+
+    @AttributeDefinition(name = "shake.max", description = "Largest shift aligned, as a fraction of the frame width; a larger jump (the camera was moved) resets the background.", min = "0.005", max = "0.5")
+    double shake_max() default 0.05;
+
     @AttributeDefinition(name = "queue.size", description = "Frames waiting for motion; when full the oldest is dropped (and counted).", min = "1", max = "4")
     int queue_size() default 2;
 

@@ -69,7 +69,8 @@ public class MotionDetectorComponent implements FrameListener, CameraMotion, Con
         return new MotionSettings(model, c.motion_height(), c.blur_size(), c.mog2_history(), c.mog2_var_threshold(),
                 c.average_alpha(), c.delta_threshold(), c.morph_size(), c.warmup_frames(), c.min_area(),
                 c.lighting_change(), c.global_change(), c.relearn_frames(), c.crop_aspect(), c.crop_min_size(),
-                c.crop_padding(), c.regions_max(), c.fullframe_fraction(), MaskPolygon.parse(c.masks()));
+                c.crop_padding(), c.regions_max(), c.fullframe_fraction(), MaskPolygon.parse(c.masks()),
+                c.stabilize(), c.shake_max());
     }
 
     @Activate

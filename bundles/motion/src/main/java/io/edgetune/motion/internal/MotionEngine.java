@@ -11,6 +11,12 @@ import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.NORM_L1;
+import static org.bytedeco.opencv.global.opencv_core.norm;
+import static org.bytedeco.opencv.global.opencv_imgproc.createHanningWindow;
+import static org.bytedeco.opencv.global.opencv_imgproc.phaseCorrelate;
+import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_OPEN;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
@@ -41,6 +47,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Point2d;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
@@ -73,6 +80,18 @@ public final class MotionEngine implements AutoCloseable {
     private final Point anchor = new Point(-1, -1);
     private final Scalar zero = new Scalar(0.0);
     private Size smallSize;
+    private final Mat referenceF = new Mat();
+    private final Mat referenceGray = new Mat();
+    private final Mat noMask = new Mat();
+    private final Mat currentF = new Mat();
+    private final Mat hanning = new Mat();
+    private final Mat stabilized = new Mat();
+    private final Mat shiftMatrix = new Mat(2, 3, org.bytedeco.opencv.global.opencv_core.CV_64F);
+    private final double[] peak = new double[1];
+    private double lastShift;
+    private int appliedDx;
+    private int appliedDy;
+    private java.nio.DoubleBuffer shiftValues;
     private Size midSize;
     private final Mat midBgr = new Mat();
     private Size blurKernel;
@@ -128,6 +147,7 @@ public final class MotionEngine implements AutoCloseable {
         }
         double mean = meanGray();
         moving.clear();
+        boolean shaken = settings.stabilize() && framesSinceReset > 0 && !stabilize();
 
         if (framesSinceReset == 0) {
             learnFresh();
@@ -142,9 +162,12 @@ public final class MotionEngine implements AutoCloseable {
         if (watchMask != null) {
             bitwise_and(foreground, watchMask, foreground);
         }
+        if (appliedDx > 0 || appliedDy > 0) {
+            clearBorder(appliedDx, appliedDy);
+        }
         double rawRatio = (double) countNonZero(foreground) / watchedPixels;
         boolean settled = framesSinceReset > settings.warmupFrames() && relearnLeft == 0;
-        if (lightingJump || (settled && rawRatio > settings.globalChange())) {
+        if (lightingJump || shaken || (settled && rawRatio > settings.globalChange())) {
             // the whole scene changed at once (lights, exposure, a knock on the camera): start the background again
             learnFresh();
             referenceMean = mean;
@@ -219,6 +242,11 @@ public final class MotionEngine implements AutoCloseable {
         grayPixels = gray.createBuffer();
         foreground.create(smallHeight, smallWidth, CV_8UC1);
         watchMask = buildWatchMask();
+        createHanningWindow(hanning, smallSize, CV_32F);
+        try (Mat identity = Mat.eye(2, 3, org.bytedeco.opencv.global.opencv_core.CV_64F).asMat()) {
+            identity.copyTo(shiftMatrix);
+        }
+        shiftValues = shiftMatrix.createBuffer();
         watchedPixels = watchMask == null ? smallWidth * smallHeight : Math.max(1, countNonZero(watchMask));
         // a new size needs a new background
         framesSinceReset = 0;
@@ -257,8 +285,71 @@ public final class MotionEngine implements AutoCloseable {
         return (double) sum / n;
     }
 
+    /**
+     * Aligns the gray frame to the reference frame of the background by the
+     * shift phase correlation finds. False when the shift is too large to
+     * align (the camera was moved): the background must start again.
+     */
+    private boolean stabilize() {
+        appliedDx = 0;
+        appliedDy = 0;
+        gray.convertTo(currentF, CV_32F);
+        Point2d shift = phaseCorrelate(referenceF, currentF, hanning, peak);
+        double dx = shift.x();
+        double dy = shift.y();
+        shift.close();
+        lastShift = Math.hypot(dx, dy);
+        // people moving across a still scene bias the estimate by up to about a pixel: only a larger shift is shake
+        if (peak[0] < 0.1 || lastShift < 1.25) {
+            lastShift = 0;
+            return true;
+        }
+        // whole pixels: an interpolated frame would differ from the background along every edge
+        shiftValues.put(2, -Math.rint(dx)).put(5, -Math.rint(dy));
+        warpAffine(gray, stabilized, shiftMatrix, smallSize, INTER_LINEAR, BORDER_REPLICATE, zero);
+        // a real shift brings the frame clearly closer to the reference; a spurious estimate does not
+        double before = norm(referenceGray, gray, NORM_L1, noMask);
+        double after = norm(referenceGray, stabilized, NORM_L1, noMask);
+        if (after >= 0.8 * before) {
+            lastShift = 0;
+            return true;
+        }
+        if (lastShift > settings.maxShake() * smallWidth) {
+            return false;
+        }
+        stabilized.copyTo(gray);
+        appliedDx = (int) Math.abs(Math.rint(dx));
+        appliedDy = (int) Math.abs(Math.rint(dy));
+        return true;
+    }
+
+    /** The strips a stabilising shift filled by replication are not evidence of motion. */
+    private void clearBorder(int bx, int by) {
+        if (bx > 0) {
+            try (Mat left = foreground.colRange(0, bx); Mat right = foreground.colRange(smallWidth - bx, smallWidth)) {
+                left.put(zero);
+                right.put(zero);
+            }
+        }
+        if (by > 0) {
+            try (Mat top = foreground.rowRange(0, by); Mat bottom = foreground.rowRange(smallHeight - by, smallHeight)) {
+                top.put(zero);
+                bottom.put(zero);
+            }
+        }
+    }
+
+    /** Shift of the last frame against the reference, in processing pixels (0 when not stabilised). */
+    public double lastShift() {
+        return lastShift;
+    }
+
     /** Makes the current gray frame the whole background. */
     private void learnFresh() {
+        if (settings.stabilize()) {
+            gray.convertTo(referenceF, CV_32F);
+            gray.copyTo(referenceGray);
+        }
         if (settings.model() == MotionSettings.Model.MOG2) {
             if (mog2 == null) {
                 mog2 = createBackgroundSubtractorMOG2(settings.mog2History(), settings.mog2VarThreshold(), false);
@@ -327,7 +418,7 @@ public final class MotionEngine implements AutoCloseable {
     public void close() {
         wrapped.values().forEach(Mat::close);
         wrapped.clear();
-        for (Mat m : new Mat[] {midBgr, smallBgr, gray, foreground, blobs, labels, stats, centroids, backgroundF, background8, kernel}) {
+        for (Mat m : new Mat[] {referenceGray, noMask, referenceF, currentF, hanning, stabilized, shiftMatrix, midBgr, smallBgr, gray, foreground, blobs, labels, stats, centroids, backgroundF, background8, kernel}) {
             m.close();
         }
         if (watchMask != null) {

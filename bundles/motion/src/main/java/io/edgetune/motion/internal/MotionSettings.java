@@ -25,12 +25,14 @@ import java.util.List;
  * @param maxRegions        most crops per frame; more are merged
  * @param fullFrameFraction when the crops cover this fraction of the frame, the full frame is used instead
  * @param masks             polygons ignored by motion, in fractions of frame width and height
+ * @param stabilize         align each frame to the background's reference frame (phase correlation) against camera shake
+ * @param maxShake          largest shift, as a fraction of the frame width, that is aligned; a larger one resets the background
  */
 public record MotionSettings(Model model, int processHeight, int blurSize, int mog2History, double mog2VarThreshold,
                              double averageAlpha, int deltaThreshold, int morphSize, int warmupFrames, int minArea,
                              double lightingChange, double globalChange, int relearnFrames,
                              double cropAspect, int minCropSize, double cropPadding, int maxRegions,
-                             double fullFrameFraction, List<MaskPolygon> masks) {
+                             double fullFrameFraction, List<MaskPolygon> masks, boolean stabilize, double maxShake) {
 
     public enum Model { MOG2, RUNNING_AVERAGE }
 
@@ -52,6 +54,7 @@ public record MotionSettings(Model model, int processHeight, int blurSize, int m
         require(cropPadding >= 0 && cropPadding <= 2, "crop.padding must be within 0..2");
         require(maxRegions >= 1, "regions.max must be at least 1");
         require(fullFrameFraction > 0 && fullFrameFraction <= 1, "fullframe.fraction must be within (0, 1]");
+        require(maxShake > 0 && maxShake <= 0.5, "shake.max must be within (0, 0.5]");
         masks = masks == null ? List.of() : List.copyOf(masks);
         if (blurSize > 1 && blurSize % 2 == 0) {
             blurSize++;
@@ -67,24 +70,30 @@ public record MotionSettings(Model model, int processHeight, int blurSize, int m
     /** The defaults of the web console. */
     public static MotionSettings defaults() {
         return new MotionSettings(Model.MOG2, 100, 3, 200, 16, 0.05, 25, 3, 20, 400,
-                0.25, 0.6, 5, 1.0, 160, 0.15, 4, 0.6, List.of());
+                0.25, 0.6, 5, 1.0, 160, 0.15, 4, 0.6, List.of(), true, 0.05);
     }
 
     public MotionSettings withModel(Model m) {
         return new MotionSettings(m, processHeight, blurSize, mog2History, mog2VarThreshold, averageAlpha,
                 deltaThreshold, morphSize, warmupFrames, minArea, lightingChange, globalChange, relearnFrames,
-                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, masks);
+                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, masks, stabilize, maxShake);
     }
 
     public MotionSettings withMasks(List<MaskPolygon> m) {
         return new MotionSettings(model, processHeight, blurSize, mog2History, mog2VarThreshold, averageAlpha,
                 deltaThreshold, morphSize, warmupFrames, minArea, lightingChange, globalChange, relearnFrames,
-                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, m);
+                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, m, stabilize, maxShake);
+    }
+
+    public MotionSettings withStabilize(boolean on) {
+        return new MotionSettings(model, processHeight, blurSize, mog2History, mog2VarThreshold, averageAlpha,
+                deltaThreshold, morphSize, warmupFrames, minArea, lightingChange, globalChange, relearnFrames,
+                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, masks, on, maxShake);
     }
 
     public MotionSettings withProcessHeight(int h) {
         return new MotionSettings(model, h, blurSize, mog2History, mog2VarThreshold, averageAlpha,
                 deltaThreshold, morphSize, warmupFrames, minArea, lightingChange, globalChange, relearnFrames,
-                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, masks);
+                cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, masks, stabilize, maxShake);
     }
 }
