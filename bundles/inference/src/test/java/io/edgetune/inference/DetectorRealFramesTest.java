@@ -103,6 +103,20 @@ public class DetectorRealFramesTest {
     }
 
     @Test
+    public void overlappingCropsReportEachPersonOnce() throws Exception {
+        // three crops over the same group of people, shifted against each other
+        List<Region> crops = List.of(new Region(150, 110, 240, 210), new Region(170, 120, 240, 210), new Region(230, 140, 160, 170));
+        DetectorSettings persons = FULL.withMode(Detections.Mode.REGIONS).withAllowedLabels(Set.of("Person"));
+        Detections d = run(300, crops, persons);
+        assertEquals(3, d.regions().size());
+        int[][] group = {Boxes.FRAME_300[0], Boxes.FRAME_300[1], Boxes.FRAME_300[2], Boxes.FRAME_300[3]};
+        for (int[] hand : group) {
+            long hits = d.detections().stream().filter(x -> x.iou(Boxes.box(hand)) > 0.3f).count();
+            assertEquals("person " + java.util.Arrays.toString(hand) + " reported " + hits + " times: " + d.detections(), 1, hits);
+        }
+    }
+
+    @Test
     public void regionModeFindsSmallPeopleThatFullFrameMisses() throws Exception {
         int[] frames = {100, 200, 300, 400, 500, 600};
         int gap = 8;
