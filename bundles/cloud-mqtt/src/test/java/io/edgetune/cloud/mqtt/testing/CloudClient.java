@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.kura.message.KuraPayload;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -29,7 +29,7 @@ public final class CloudClient implements AutoCloseable {
     private final MqttClient client;
     private final MqttConnectOptions options;
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    private final List<String> filters = new ArrayList<>();
+    private final List<String> filters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CloudClient(String url, String clientId) throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
@@ -38,7 +38,23 @@ public final class CloudClient implements AutoCloseable {
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(500);
         options.setMaxInflight(1000);
-        client.setCallback(new MqttCallback() {
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                if (reconnect) {
+                    // the broker may have lost the session: subscribe again (not on Paho's callback thread)
+                    new Thread(() -> {
+                        for (String f : filters) {
+                            try {
+                                client.subscribe(f, 1);
+                            } catch (MqttException ignored) {
+                                // next reconnect tries again
+                            }
+                        }
+                    }, "cloud-client-resubscribe").start();
+                }
+            }
+
             @Override
             public void connectionLost(Throwable cause) {
             }
@@ -55,10 +71,34 @@ public final class CloudClient implements AutoCloseable {
         client.connect(options);
     }
 
+    /** Subscribes with QoS 1; retried across a reconnect (Moquette 0.17 sometimes drops a fresh connection). */
     public CloudClient subscribe(String filter) throws MqttException {
-        client.subscribe(filter, 1);
+        retrying(() -> client.subscribe(filter, 1));
         filters.add(filter);
         return this;
+    }
+
+    private interface MqttAction {
+        void run() throws MqttException;
+    }
+
+    private void retrying(MqttAction action) throws MqttException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                action.run();
+                return;
+            } catch (MqttException e) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+                try {
+                    awaitConnected(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     public boolean isConnected() {
@@ -77,7 +117,7 @@ public final class CloudClient implements AutoCloseable {
     }
 
     public void publish(String topic, byte[] payload) throws MqttException {
-        client.publish(topic, payload, 1, false);
+        retrying(() -> client.publish(topic, payload, 1, false));
     }
 
     public void publish(String topic, KuraPayload payload) throws MqttException {
@@ -116,14 +156,20 @@ public final class CloudClient implements AutoCloseable {
         return out;
     }
 
-    /** Sends a request and returns the reply payload. */
+    /** Sends a request and returns the reply payload (waits up to 30 s). */
     public KuraPayload request(String account, String gatewayId, String appId, KuraTopics.Verb verb, String requestId,
                                KuraPayload request, String... resources) throws Exception {
+        return request(30, account, gatewayId, appId, verb, requestId, request, resources);
+    }
+
+    /** Sends a request and returns the reply payload, or throws AssertionError after the timeout. */
+    public KuraPayload request(long timeoutSeconds, String account, String gatewayId, String appId, KuraTopics.Verb verb,
+                               String requestId, KuraPayload request, String... resources) throws Exception {
         request.addMetric(KuraTopics.REQUEST_ID, requestId);
         request.addMetric(KuraTopics.REQUESTER_CLIENT_ID, client.getClientId());
         String replyTopic = KuraTopics.reply(account, client.getClientId(), appId, requestId);
         publish(KuraTopics.request(account, gatewayId, appId, verb, resources), request);
-        return await(replyTopic::equals, 30).payload();
+        return await(replyTopic::equals, timeoutSeconds).payload();
     }
 
     public String clientId() {

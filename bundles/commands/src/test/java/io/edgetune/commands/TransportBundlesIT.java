@@ -1,0 +1,203 @@
+package io.edgetune.commands;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import io.edgetune.cloud.mqtt.codec.KuraTopics;
+import io.edgetune.cloud.mqtt.codec.KuraTopics.Verb;
+import io.edgetune.cloud.mqtt.testing.CloudClient;
+import java.io.File;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import org.apache.felix.framework.FrameworkFactory;
+import org.eclipse.kura.message.KuraPayload;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * The transport bundles as the standalone runtime runs them: Felix + SCR +
+ * ConfigAdmin, the embedded broker, the cloud connection with a factory
+ * publisher selected by (kura.service.pid=...), and the EDGETUNE-V1 commands
+ * registered through the RequestHandlerRegistry service.
+ */
+public class TransportBundlesIT {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static File artifact(String group, String artifact, String version) {
+        Path repo = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
+        File f = repo.resolve(group.replace('.', '/')).resolve(artifact).resolve(version)
+                .resolve(artifact + "-" + version + ".jar").toFile();
+        assertTrue("missing " + f + " (install that module first)", f.isFile());
+        return f;
+    }
+
+    private static File builtBundle() throws Exception {
+        try (var files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("io\\.edgetune\\.commands-[^-]*-SNAPSHOT\\.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("run after package")).toFile();
+        }
+    }
+
+    private static Object configAdmin(BundleContext ctx) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            // all references: the test class path may hold another copy of the cm API
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null);
+            if (refs != null) {
+                return ctx.getService(refs[0]);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no ConfigurationAdmin");
+    }
+
+    private static void update(Object config, Map<String, Object> values) throws Exception {
+        Dictionary<String, Object> d = new Hashtable<>(values);
+        Method update = config.getClass().getMethod("update", Dictionary.class);
+        update.setAccessible(true);
+        update.invoke(config, d);
+    }
+
+    private static Object call(Object target, String name, Class<?>[] types, Object... args) throws Exception {
+        Method m = target.getClass().getMethod(name, types);
+        m.setAccessible(true);
+        return m.invoke(target, args);
+    }
+
+    @Test
+    public void brokerConnectionPublisherAndCommandsWorkTogetherInFelix() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, tmp.newFolder("felix").getAbsolutePath());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        Framework fw = new FrameworkFactory().newFramework(props);
+        fw.start();
+        CloudClient cloud = null;
+        try {
+            BundleContext ctx = fw.getBundleContext();
+            List<Bundle> infra = new ArrayList<>();
+            for (File f : new File[] {
+                    artifact("org.osgi", "org.osgi.util.function", "1.2.0"),
+                    artifact("org.osgi", "org.osgi.util.promise", "1.3.0"),
+                    artifact("org.osgi", "org.osgi.service.component", "1.5.1"),
+                    artifact("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
+                    artifact("org.apache.felix", "org.apache.felix.scr", "2.2.12"),
+                    artifact("org.slf4j", "slf4j-api", "1.7.36"),
+                    artifact("org.slf4j", "slf4j-simple", "1.7.36"),
+                    artifact("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
+                    artifact("io.edgetune", "io.edgetune.kura.api", "0.1.0-SNAPSHOT"),
+                    artifact("io.edgetune", "io.edgetune.api", "0.1.0-SNAPSHOT")}) {
+                infra.add(ctx.installBundle(f.toURI().toString()));
+            }
+            for (Bundle b : infra) {
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.start();
+                }
+            }
+            Object ca = configAdmin(ctx);
+            Class<?>[] pidLoc = {String.class, String.class};
+            update(call(ca, "getConfiguration", pidLoc, "io.edgetune.broker", null),
+                    Map.of("port", port, "persistence.dir", tmp.newFolder("moquette").getAbsolutePath()));
+            update(call(ca, "getConfiguration", pidLoc, "io.edgetune.cloud.mqtt.Connection", null),
+                    Map.of("broker.url", "tcp://127.0.0.1:" + port, "account.name", "edgetune", "client.id", "felix-gw",
+                            "reconnect.min.delay.ms", 200, "reconnect.max.delay.ms", 1000,
+                            "outbox.dir", tmp.newFolder("outbox").getAbsolutePath()));
+            update(call(ca, "createFactoryConfiguration", pidLoc, "io.edgetune.cloud.mqtt.Publisher", null),
+                    Map.of("kura.service.pid", "edgetune-detections", "app.id", "EDGETUNE", "app.topic", "detections/$camera.id"));
+
+            Bundle broker = ctx.installBundle(artifact("io.edgetune", "io.edgetune.broker", "0.1.0-SNAPSHOT").toURI().toString());
+            Bundle connection = ctx.installBundle(artifact("io.edgetune", "io.edgetune.cloud.mqtt", "0.1.0-SNAPSHOT").toURI().toString());
+            Bundle commands = ctx.installBundle(builtBundle().toURI().toString());
+            broker.start();
+            connection.start();
+            commands.start();
+
+            // the broker starts on its own thread: connect the cloud side when it answers
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (cloud == null) {
+                try {
+                    cloud = new CloudClient("tcp://127.0.0.1:" + port, "annotator");
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("embedded broker never answered", e);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            cloud.subscribe("$EDC/edgetune/+/MQTT/#").subscribe("$EDC/edgetune/annotator/#").subscribe("edgetune/#");
+
+            // EDGETUNE-V1 is registered through DS; the gateway retries connecting with back-off
+            KuraPayload status = null;
+            for (int attempt = 0; attempt < 20 && status == null; attempt++) {
+                try {
+                    status = cloud.request(3, "edgetune", "felix-gw", "EDGETUNE-V1", Verb.GET, "s" + attempt, new KuraPayload(), "status");
+                } catch (AssertionError noReplyYet) {
+                    // not connected yet
+                }
+            }
+            assertNotNull("EDGETUNE-V1 answered", status);
+            assertEquals(200, status.getMetric(KuraTopics.RESPONSE_CODE));
+            assertEquals(0, status.getMetric("cameras"));
+
+            // the factory publisher is found with the same filter a Kura consumer would use
+            ServiceReference<?>[] pubs = ctx.getAllServiceReferences("org.eclipse.kura.cloudconnection.publisher.CloudPublisher",
+                    "(kura.service.pid=edgetune-detections)");
+            assertNotNull("publisher selected by kura.service.pid", pubs);
+            assertEquals(1, pubs.length);
+            Object publisher = ctx.getService(pubs[0]);
+            Bundle kuraApi = infra.get(8);
+            Class<?> payloadClass = kuraApi.loadClass("org.eclipse.kura.message.KuraPayload");
+            Class<?> messageClass = kuraApi.loadClass("org.eclipse.kura.cloudconnection.message.KuraMessage");
+            Object payload = payloadClass.getConstructor().newInstance();
+            call(payload, "addMetric", new Class<?>[] {String.class, Object.class}, "people", 3);
+            Object message = messageClass.getConstructor(payloadClass, Map.class).newInstance(payload, Map.of("camera.id", "plaza"));
+            Method publish = publisher.getClass().getMethod("publish", messageClass);
+            publish.setAccessible(true);
+            publish.invoke(publisher, message);
+            CloudClient.Received data = cloud.await("edgetune/felix-gw/EDGETUNE/detections/plaza"::equals, 30);
+            assertEquals(3, data.payload().getMetric("people"));
+
+            // restarting the connection bundle: a new birth certificate, commands registered again
+            cloud.drain();
+            connection.stop();
+            connection.start();
+            CloudClient.Received birth = cloud.await(KuraTopics.birth("edgetune", "felix-gw")::equals, 30);
+            KuraPayload again = null;
+            for (int attempt = 0; attempt < 20 && again == null; attempt++) {
+                try {
+                    again = cloud.request(3, "edgetune", "felix-gw", "EDGETUNE-V1", Verb.GET, "t" + attempt, new KuraPayload(), "status");
+                } catch (AssertionError noReplyYet) {
+                    // handler not registered yet
+                }
+            }
+            assertNotNull("EDGETUNE-V1 answers after the connection bundle restarted (birth " + birth.payload().metrics() + ")", again);
+            assertEquals(200, again.getMetric(KuraTopics.RESPONSE_CODE));
+        } finally {
+            if (cloud != null) {
+                cloud.close();
+            }
+            fw.stop();
+            fw.waitForStop(15_000);
+        }
+    }
+}
