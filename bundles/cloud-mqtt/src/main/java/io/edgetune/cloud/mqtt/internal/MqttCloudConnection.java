@@ -461,7 +461,8 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
 
     private void disconnectCleanly() {
         MqttAsyncClient c = client;
-        if (c != null && connected) {
+        boolean wasConnected = c != null && connected;
+        if (wasConnected) {
             try {
                 c.publish(KuraTopics.disconnect(settings.accountName(), settings.clientId()),
                         KuraPayloadCodec.encode(statePayload()), 1, false).waitForCompletion(2000);
@@ -473,10 +474,12 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
         connected = false;
         client = null;
         closeClient(c);
-        for (CloudConnectionListener l : connectionListeners) {
-            safely(l::onDisconnected);
+        if (wasConnected) {
+            for (CloudConnectionListener l : connectionListeners) {
+                safely(l::onDisconnected);
+            }
+            LOG.info("Disconnected from {}", settings.brokerUrl());
         }
-        LOG.info("Disconnected from {}", settings.brokerUrl());
     }
 
     private static void closeClient(MqttAsyncClient c) {

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -48,10 +49,15 @@ public abstract class TestBroker implements AutoCloseable {
         return name();
     }
 
+    /** Mosquitto with extra configuration lines (TLS files, password file...) for its listener. */
+    public static TestBroker mosquitto(Path dataDir, List<String> extraConfig) throws IOException {
+        return new Mosquitto(dataDir, extraConfig);
+    }
+
     public static TestBroker create(String kind, Path dataDir) throws IOException {
         return switch (kind) {
             case "moquette" -> new Moquette(dataDir);
-            case "mosquitto" -> new Mosquitto(dataDir);
+            case "mosquitto" -> new Mosquitto(dataDir, List.of());
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -122,9 +128,11 @@ public abstract class TestBroker implements AutoCloseable {
     /** Debian's mosquitto, run as a child process with a generated configuration. */
     static final class Mosquitto extends TestBroker {
         private Process process;
+        private final List<String> extraConfig;
 
-        Mosquitto(Path dataDir) throws IOException {
+        Mosquitto(Path dataDir, List<String> extraConfig) throws IOException {
             super(dataDir);
+            this.extraConfig = extraConfig;
         }
 
         @Override
@@ -155,9 +163,12 @@ public abstract class TestBroker implements AutoCloseable {
         public synchronized void start() throws Exception {
             Files.createDirectories(dataDir);
             Path conf = dataDir.resolve("mosquitto.conf");
-            Files.writeString(conf, String.join("\n",
-                    "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
+            List<String> lines = new java.util.ArrayList<>(List.of("listener " + port + " 127.0.0.1"));
+            lines.addAll(extraConfig);
+            if (extraConfig.stream().noneMatch(l -> l.startsWith("allow_anonymous"))) {
+                lines.add("allow_anonymous true");
+            }
+            Files.writeString(conf, String.join("\n", lines) + "\n" + String.join("\n",
                     "persistence true",
                     "persistence_location " + dataDir + "/",
                     "autosave_interval 1",
