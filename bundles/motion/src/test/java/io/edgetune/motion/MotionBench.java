@@ -24,10 +24,12 @@ public final class MotionBench {
         // JIT and native caches warm up on a first pass that is not reported
         run(MotionSettings.defaults(), 200, false);
         System.out.println();
-        System.out.println("model            height  decode ms  motion ms  skip%   warmup static motion lightreset  crops/frame fullframe%");
+        System.out.println("model            height stab  decode ms  motion ms  skip%   warmup static motion lightreset  crops/frame fullframe%");
         for (MotionSettings.Model model : MotionSettings.Model.values()) {
             for (int h : new int[] {100, 200, 576}) {
-                run(MotionSettings.defaults().withModel(model).withProcessHeight(h), SampleVideo.FRAMES, true);
+                for (boolean stab : new boolean[] {true, false}) {
+                    run(MotionSettings.defaults().withModel(model).withProcessHeight(h).withStabilize(stab), SampleVideo.FRAMES, true);
+                }
             }
         }
         for (MotionSettings.Model model : MotionSettings.Model.values()) {
@@ -52,8 +54,8 @@ public final class MotionBench {
                 }
             }
         }
-        System.out.println(String.format(Locale.ROOT, "%-16s %6d %10s %10.2f %5.1f%%   (static scene, %d frames)",
-                settings.model(), settings.processHeight(), "-", motion / 1e6 / frames, 100.0 * skipped / frames, frames));
+        System.out.println(String.format(Locale.ROOT, "%-16s %6d %4s %10s %10.2f %5.1f%%   (static scene, %d frames)",
+                settings.model(), settings.processHeight(), settings.stabilize() ? "on" : "off", "-", motion / 1e6 / frames, 100.0 * skipped / frames, frames));
     }
 
     private static void run(MotionSettings settings, int frames, boolean print) throws Exception {
@@ -85,8 +87,8 @@ public final class MotionBench {
             }
         }
         if (print) {
-            System.out.println(String.format(Locale.ROOT, "%-16s %6d %10.2f %10.2f %5.1f%%  %6d %6d %6d %10d  %11.2f %9.1f%%",
-                    settings.model(), settings.processHeight(), decode[0] / 1e6 / n[0], motion[0] / 1e6 / n[0],
+            System.out.println(String.format(Locale.ROOT, "%-16s %6d %4s %10.2f %10.2f %5.1f%%  %6d %6d %6d %10d  %11.2f %9.1f%%",
+                    settings.model(), settings.processHeight(), settings.stabilize() ? "on" : "off", decode[0] / 1e6 / n[0], motion[0] / 1e6 / n[0],
                     100.0 * skipped[0] / n[0], states.getOrDefault(MotionResult.State.WARMUP, 0),
                     states.getOrDefault(MotionResult.State.STATIC, 0), states.getOrDefault(MotionResult.State.MOTION, 0),
                     states.getOrDefault(MotionResult.State.LIGHTING_RESET, 0), (double) crops[0] / n[0], 100.0 * full[0] / n[0]));
