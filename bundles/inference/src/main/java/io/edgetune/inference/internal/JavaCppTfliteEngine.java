@@ -57,7 +57,10 @@ public final class JavaCppTfliteEngine implements InferenceEngine {
                     why = "Edge TPU unavailable: " + e.getMessage() + "; running on CPU";
                 }
             }
-            if (!why.isEmpty()) {
+            if (edgeTpuModel == null) {
+                // expected for CPU-only packages: say it, but it is no fault
+                LOG.info(why);
+            } else if (!why.isEmpty()) {
                 LOG.warn(why);
             }
         }
