@@ -6,7 +6,10 @@ import io.edgetune.api.detect.DetectorService;
 import io.edgetune.api.frame.CameraService;
 import io.edgetune.api.frame.CameraStatus;
 import io.edgetune.api.frame.Frame;
+import io.edgetune.api.frame.FrameListener;
+import io.edgetune.api.upload.SamplingService;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -31,15 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Detections and status to the cloud. The publishers are chosen as on Kura:
- * {@code CloudPublisher.target} and {@code StatusPublisher.target} hold
- * filters such as {@code (kura.service.pid=edgetune-detections)}.
+ * Detections, on-demand samples and status to the cloud. The publishers are
+ * chosen as on Kura: {@code CloudPublisher.target}, {@code SamplePublisher.target}
+ * and {@code StatusPublisher.target} hold filters such as
+ * {@code (kura.service.pid=edgetune-detections)}.
  */
 @Designate(ocd = UploaderComponent.Config.class)
 @Component(name = UploaderComponent.PID, configurationPid = UploaderComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        service = {DetectionListener.class, ConfigurableComponent.class})
-public class UploaderComponent implements DetectionListener, ConfigurableComponent {
+        service = {DetectionListener.class, FrameListener.class, SamplingService.class, ConfigurableComponent.class})
+public class UploaderComponent implements DetectionListener, FrameListener, SamplingService, ConfigurableComponent {
 
     public static final String PID = "io.edgetune.uploader";
     private static final Logger LOG = LoggerFactory.getLogger(UploaderComponent.class);
@@ -52,6 +56,12 @@ public class UploaderComponent implements DetectionListener, ConfigurableCompone
 
         @AttributeDefinition(name = "StatusPublisher target", description = "Publisher for the periodic status message.")
         String StatusPublisher_target() default "(kura.service.pid=edgetune-status)";
+
+        @AttributeDefinition(name = "SamplePublisher target", description = "Publisher for sampled frames (JPEG), e.g. (kura.service.pid=edgetune-samples).")
+        String SamplePublisher_target() default "(kura.service.pid=edgetune-samples)";
+
+        @AttributeDefinition(name = "Sample JPEG quality (%)", min = "10", max = "100")
+        int sample_jpeg_quality() default 90;
 
         @AttributeDefinition(name = "Only frames with detections")
         boolean only_with_detections() default true;
@@ -80,6 +90,10 @@ public class UploaderComponent implements DetectionListener, ConfigurableCompone
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CloudPublisher statusPublisher;
 
+    @Reference(name = "SamplePublisher", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CloudPublisher samplePublisher;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<CameraService> cameras;
 
@@ -87,6 +101,7 @@ public class UploaderComponent implements DetectionListener, ConfigurableCompone
     private volatile DetectorService detector;
 
     private volatile Uploader uploader;
+    private volatile SampleTaker sampler;
     private ScheduledExecutorService timer;
 
     @Activate
@@ -95,6 +110,10 @@ public class UploaderComponent implements DetectionListener, ConfigurableCompone
                 config.burst(), config.queue_size()), () -> detectionsPublisher);
         u.start();
         uploader = u;
+        SampleTaker st = new SampleTaker(this::cameraIds, () -> samplePublisher,
+                Math.max(10, Math.min(100, config.sample_jpeg_quality())) / 100f);
+        st.start();
+        sampler = st;
         if (config.status_interval_s() > 0) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "edgetune-uploader-status");
@@ -116,6 +135,39 @@ public class UploaderComponent implements DetectionListener, ConfigurableCompone
         if (u != null) {
             u.stop(2000);
         }
+        SampleTaker st = sampler;
+        sampler = null;
+        if (st != null) {
+            st.stop(2000);
+        }
+    }
+
+    private Collection<String> cameraIds() {
+        List<CameraService> cams = cameras;
+        List<String> ids = new ArrayList<>();
+        if (cams != null) {
+            for (CameraService c : cams) {
+                ids.add(c.cameraId());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public void onFrame(Frame frame) {
+        SampleTaker st = sampler;
+        if (st != null) {
+            st.onFrame(frame);
+        }
+    }
+
+    @Override
+    public int sampleNow(String cameraId, String reason) {
+        SampleTaker st = sampler;
+        if (st == null) {
+            throw new IllegalStateException("uploader is not active");
+        }
+        return st.sampleNow(cameraId, reason);
     }
 
     @Override
