@@ -128,9 +128,11 @@ public class TransportBundlesIT {
             Bundle broker = ctx.installBundle(artifact("io.edgetune", "io.edgetune.broker", "0.1.0-SNAPSHOT").toURI().toString());
             Bundle connection = ctx.installBundle(artifact("io.edgetune", "io.edgetune.cloud.mqtt", "0.1.0-SNAPSHOT").toURI().toString());
             Bundle commands = ctx.installBundle(builtBundle().toURI().toString());
+            Bundle uploader = ctx.installBundle(artifact("io.edgetune", "io.edgetune.uploader", "0.1.0-SNAPSHOT").toURI().toString());
             broker.start();
             connection.start();
             commands.start();
+            uploader.start();
 
             // the broker starts on its own thread: connect the cloud side when it answers
             long deadline = System.nanoTime() + 30_000_000_000L;
@@ -158,6 +160,20 @@ public class TransportBundlesIT {
             assertNotNull("EDGETUNE-V1 answered", status);
             assertEquals(200, status.getMetric(KuraTopics.RESPONSE_CODE));
             assertEquals(0, status.getMetric("cameras"));
+
+            // the uploader's SamplingService reaches the commands bundle through DS
+            boolean sampling = false;
+            for (int attempt = 0; attempt < 20 && !sampling; attempt++) {
+                KuraPayload st = cloud.request(3, "edgetune", "felix-gw", "EDGETUNE-V1", Verb.GET, "a" + attempt, new KuraPayload(), "status");
+                sampling = Boolean.TRUE.equals(st.getMetric("sampling.available"));
+                if (!sampling) {
+                    Thread.sleep(200);
+                }
+            }
+            assertTrue("uploader's SamplingService bound", sampling);
+            KuraPayload sample = cloud.request(3, "edgetune", "felix-gw", "EDGETUNE-V1", Verb.EXEC, "n1", new KuraPayload(), "samples", "now");
+            assertEquals(200, sample.getMetric(KuraTopics.RESPONSE_CODE));
+            assertEquals("no cameras in this runtime", 0, sample.getMetric("cameras"));
 
             // the factory publisher is found with the same filter a Kura consumer would use
             ServiceReference<?>[] pubs = ctx.getAllServiceReferences("org.eclipse.kura.cloudconnection.publisher.CloudPublisher",
