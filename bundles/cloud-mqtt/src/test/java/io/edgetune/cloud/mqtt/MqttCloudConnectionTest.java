@@ -213,6 +213,30 @@ public class MqttCloudConnectionTest {
         assertEquals(0, gw.status().outbox().dropped());
     }
 
+    /** Prints the delivery rate through the disk outbox (a figure, not an assertion). */
+    @Test
+    public void throughputFigure() throws Exception {
+        CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
+        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
+        gw.start();
+        awaitConnected(gw);
+        MqttCloudPublisher pub = publisher(gw, "seq");
+        int n = 2000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            KuraMessage m = numbered(i, "x");
+            m.getPayload().setBody(new byte[200]);
+            pub.publish(m);
+        }
+        long queued = System.nanoTime();
+        Set<Integer> seen = new LinkedHashSet<>();
+        collectInto(cloud, seen, n);
+        long done = System.nanoTime();
+        assertInOrder(seen, n);
+        System.out.printf("%s throughput: %d messages of ~230 bytes: publish into outbox %.0f msg/s, end-to-end %.0f msg/s%n",
+                brokerKind, n, n / ((queued - t0) / 1e9), n / ((done - t0) / 1e9));
+    }
+
     @Test
     public void gatewayRestartWhileTheBrokerIsDownLosesNothing() throws Exception {
         CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
