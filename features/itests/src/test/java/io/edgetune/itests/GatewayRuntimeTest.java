@@ -3,14 +3,28 @@ package io.edgetune.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
+import io.edgetune.api.frame.CameraService;
+import io.edgetune.api.frame.CameraStatus;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.frame.FrameListener;
+import io.edgetune.api.motion.MotionListener;
+import io.edgetune.api.motion.MotionResult;
+import java.io.File;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;
+import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -20,50 +34,299 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
-/** The gateway runtime, booted in Felix exactly as bnd resolved it. */
+/**
+ * The gateway runtime, booted in Felix with exactly the bundles bnd resolved
+ * for it, running one camera on the real sample video.
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class GatewayRuntimeTest {
 
+    private static final String CAMERA = "itest";
+    private static final long WAIT_MS = 30_000;
+
     @Inject
     BundleContext context;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Inject
+    ServiceComponentRuntime scr;
+
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong motionResults = new AtomicLong();
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private org.osgi.service.cm.Configuration camera;
+    private org.osgi.service.cm.Configuration motion;
 
     @Configuration
     public Option[] config() {
         return RuntimeBundles.options(bsn -> true);
     }
 
+    @Before
+    public void startCameraOnTheSampleVideo() throws Exception {
+        File video = new File(System.getProperty("edgetune.assets"), "vtest.avi");
+        assertTrue("sample video missing: " + video + " (run features/assets/fetch-assets.sh)", video.isFile());
+
+        Dictionary<String, Object> listenerProps = new Hashtable<>();
+        listenerProps.put(FrameListener.CAMERA_ID, CAMERA);
+        registrations.add(context.registerService(FrameListener.class, f -> frames.incrementAndGet(), listenerProps));
+        registrations.add(context.registerService(MotionListener.class, r -> {
+            if (CAMERA.equals(r.frame().cameraId())) {
+                motionResults.incrementAndGet();
+            }
+        }, null));
+
+        camera = configAdmin.createFactoryConfiguration("io.edgetune.capture.Camera", "?");
+        Hashtable<String, Object> c = new Hashtable<>();
+        c.put("camera.id", CAMERA);
+        c.put("source.uri", video.getAbsolutePath());
+        c.put("file.loop", Boolean.TRUE);
+        c.put("file.realtime", Boolean.TRUE);
+        c.put("target.fps", 10);
+        camera.update(c);
+
+        motion = configAdmin.createFactoryConfiguration("io.edgetune.motion.MotionDetector", "?");
+        Hashtable<String, Object> m = new Hashtable<>();
+        m.put("camera.id", CAMERA);
+        motion.update(m);
+
+        awaitFlowing("camera configured through ConfigAdmin");
+    }
+
+    @After
+    public void stopCamera() throws Exception {
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the probe bundle may have been refreshed
+            }
+        }
+        // ConfigAdmin may have been restarted by a test: look it up afresh
+        ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration[] ours = context.getService(ref).listConfigurations("(camera.id=" + CAMERA + ")");
+        if (ours != null) {
+            for (org.osgi.service.cm.Configuration c : ours) {
+                c.delete();
+            }
+        }
+    }
+
     @Test
     public void everyBundleIsActiveAndEveryFragmentAttached() {
-        List<String> problems = new ArrayList<>();
-        int edgetune = 0;
+        List<String> problems = bundleProblems(null);
+        assertTrue(problems.toString(), problems.isEmpty());
+        long edgetune = 0;
         for (Bundle b : context.getBundles()) {
-            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
-            int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
-            if (b.getState() != expected) {
-                problems.add(b.getSymbolicName() + " is in state " + b.getState() + ", expected " + expected);
-            }
             if (b.getSymbolicName().startsWith("io.edgetune.")) {
                 edgetune++;
             }
         }
+        assertTrue("EdgeTune bundles installed: " + edgetune, edgetune >= 8);
+    }
+
+    @Test
+    public void everyConfiguredComponentIsSatisfied() {
+        List<String> problems = componentProblems();
         assertTrue(problems.toString(), problems.isEmpty());
-        assertTrue("EdgeTune bundles installed: " + edgetune, edgetune >= 4);
+        // the camera and motion factories each have the configuration made above
+        assertTrue(configuredInstances("io.edgetune.capture.Camera") >= 1);
+        assertTrue(configuredInstances("io.edgetune.motion.MotionDetector") >= 1);
+        assertTrue(configuredInstances("io.edgetune.inference.Detector") >= 1);
     }
 
     /** JavaCPP must find the natives through the fragment inside OSGi, not from the class path. */
     @Test
     public void nativeLibrariesLoadInsideOsgi() {
-        Bundle bytedeco = bundle("io.edgetune.bytedeco");
-        assertEquals(bytedeco, org.osgi.framework.FrameworkUtil.getBundle(Loader.class));
+        assertEquals(bundle("io.edgetune.bytedeco"), FrameworkUtil.getBundle(Loader.class));
         assertNotNull(Loader.load(opencv_core.class));
         try (Mat m = new Mat(4, 4, opencv_core.CV_8UC1)) {
             assertEquals(16, m.total());
         }
         assertNotNull(Loader.load(tensorflowlite.class));
         assertTrue(tensorflowlite.TfLiteVersion().getString().startsWith("2.20"));
+    }
+
+    @Test
+    public void configurationChangeReachesTheCamera() throws Exception {
+        Hashtable<String, Object> c = copy(camera.getProperties());
+        c.put("enabled", Boolean.FALSE);
+        camera.update(c);
+        await("camera stopped after enabled=false", () -> cameraState() == CameraStatus.State.STOPPED);
+        long before = frames.get();
+        Thread.sleep(1000);
+        assertTrue("frames kept coming from a disabled camera", frames.get() - before <= 2);
+
+        c.put("enabled", Boolean.TRUE);
+        camera.update(c);
+        awaitFlowing("camera enabled again");
+        assertEquals(CameraStatus.State.RUNNING, cameraState());
+    }
+
+    @Test
+    public void restartingAnyOneBundleLeavesTheOthersWorking() throws Exception {
+        List<Bundle> targets = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+            if (b.getBundleId() != 0 && !fragment && b != context.getBundle() && !b.getSymbolicName().startsWith("org.ops4j")
+                    && !b.getSymbolicName().startsWith("org.apache.servicemix") && !b.getSymbolicName().contains("junit")
+                    && !b.getSymbolicName().contains("hamcrest") && !b.getSymbolicName().contains("atinject")) {
+                targets.add(b);
+            }
+        }
+        assertTrue(targets.size() > 20);
+        for (Bundle b : targets) {
+            String name = b.getSymbolicName();
+            System.out.println("itest: restarting " + name);
+            b.stop();
+            List<String> others = bundleProblems(b);
+            assertTrue("after stopping " + name + ": " + others, others.isEmpty());
+            if (!name.equals("io.edgetune.capture") && !name.equals("org.apache.felix.scr")
+                    && !name.equals("org.apache.felix.configadmin") && !name.equals("io.edgetune.api")) {
+                long before = frames.get();
+                await("frames still flow while " + name + " is stopped", () -> frames.get() > before + 3);
+            }
+            b.start();
+            assertEquals(name + " restarted", Bundle.ACTIVE, b.getState());
+            awaitFlowing("after restarting " + name);
+            List<String> problems = componentProblems();
+            assertTrue("after restarting " + name + ": " + problems, problems.isEmpty());
+        }
+    }
+
+    private void awaitFlowing(String why) throws InterruptedException {
+        long f = frames.get();
+        long m = motionResults.get();
+        await(why + ": frames and motion results flow", () -> frames.get() > f + 5 && motionResults.get() > m + 5);
+    }
+
+    private CameraStatus.State cameraState() {
+        CameraStatus s = cameraStatus();
+        return s == null ? null : s.state();
+    }
+
+    private List<String> bundleProblems(Bundle ignored) {
+        List<String> problems = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if (b == ignored) {
+                continue;
+            }
+            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+            int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
+            if (b.getState() != expected) {
+                problems.add(b.getSymbolicName() + " is in state " + b.getState() + ", expected " + expected);
+            }
+        }
+        return problems;
+    }
+
+    /** Components that have a configuration (or need none) must be satisfied or active. */
+    private List<String> componentProblems() {
+        List<String> problems = new ArrayList<>();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (!scr.isComponentEnabled(d)) {
+                problems.add(d.name + " is disabled");
+                continue;
+            }
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state != ComponentConfigurationDTO.SATISFIED && c.state != ComponentConfigurationDTO.ACTIVE) {
+                    problems.add(d.name + " (" + d.bundle.symbolicName + ") is in state " + c.state
+                            + (c.failure == null ? "" : ": " + c.failure));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private int configuredInstances(String componentName) {
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (d.name.equals(componentName)) {
+                int n = 0;
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.state == ComponentConfigurationDTO.SATISFIED || c.state == ComponentConfigurationDTO.ACTIVE) {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        }
+        fail("no component named " + componentName);
+        return 0;
+    }
+
+    private static Hashtable<String, Object> copy(Dictionary<String, Object> d) {
+        Hashtable<String, Object> h = new Hashtable<>();
+        for (java.util.Enumeration<String> e = d.keys(); e.hasMoreElements();) {
+            String k = e.nextElement();
+            h.put(k, d.get(k));
+        }
+        return h;
+    }
+
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("timed out waiting: " + what + "; cameras " + allCameraStatuses() + "; frames " + frames.get()
+                        + ", motion results " + motionResults.get() + pipelineThreads());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private CameraStatus cameraStatus() {
+        try {
+            for (ServiceReference<CameraService> r : context.getServiceReferences(CameraService.class, "(camera.id=" + CAMERA + ")")) {
+                CameraService s = context.getService(r);
+                if (s != null) {
+                    return s.status();
+                }
+            }
+            return null;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<CameraStatus> allCameraStatuses() {
+        List<CameraStatus> all = new ArrayList<>();
+        try {
+            for (ServiceReference<CameraService> r : context.getServiceReferences(CameraService.class, null)) {
+                CameraService s = context.getService(r);
+                if (s != null) {
+                    all.add(s.status());
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+        return all;
+    }
+
+    /** Where EdgeTune's threads are, for a failure message that explains a stall. */
+    private static String pipelineThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("edgetune")) {
+                b.append(System.lineSeparator()).append(t.getName()).append(' ').append(t.getState());
+                for (int i = 0; i < Math.min(8, stack.length); i++) {
+                    b.append(System.lineSeparator()).append("    at ").append(stack[i]);
+                }
+            }
+        });
+        return b.toString();
     }
 
     Bundle bundle(String bsn) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * reopens the source with the new settings.
  */
 @Designate(ocd = CameraConfig.class, factory = true)
-@Component(name = CameraComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(name = CameraComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {CameraService.class, ConfigurableComponent.class})
 public class CameraComponent implements CameraService, ConfigurableComponent {
 

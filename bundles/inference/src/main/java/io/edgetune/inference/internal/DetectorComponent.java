@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * releases the frames. Also the synchronous {@link DetectorService} and the
  * {@link ModelRegistry}.
  */
-@Component(name = DetectorComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(name = DetectorComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = {DetectorService.class, MotionListener.class, ModelRegistry.class, InferenceEngineService.class, ConfigurableComponent.class})
 @Designate(ocd = DetectorConfig.class)
 public final class DetectorComponent implements DetectorService, MotionListener, ModelRegistry, InferenceEngineService,

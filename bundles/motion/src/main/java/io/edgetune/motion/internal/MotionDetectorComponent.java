@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * learnt again).
  */
 @Designate(ocd = MotionConfig.class, factory = true)
-@Component(name = MotionDetectorComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(name = MotionDetectorComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {FrameListener.class, CameraMotion.class, ConfigurableComponent.class})
 public class MotionDetectorComponent implements FrameListener, CameraMotion, ConfigurableComponent {
 
