@@ -94,7 +94,15 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
     }
 
     @Activate
-    void activate(Config config) {
+    void activate(Config config, org.osgi.framework.BundleContext context) {
+        String port = context.getProperty("org.osgi.service.http.port");
+        if (port != null && context.getProperty("felix.fileinstall.dir") != null) {
+            // standalone runtime: tell the user where to look
+            String host = context.getProperty("org.apache.felix.http.host");
+            LOG.info("EdgeTune is up. Web console (configure components): http://{}:{}/system/console/configMgr (admin/admin); "
+                    + "configuration files: {}; Gogo: edgetune:status", host == null ? "localhost" : host, port,
+                    context.getProperty("felix.fileinstall.dir"));
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgetune-console");
             t.setDaemon(true);
