@@ -40,6 +40,7 @@ final class RuntimeBundles {
         options.add(systemProperty("org.ops4j.pax.url.mvn.localRepository")
                 .value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")));
         options.add(systemProperty("org.ops4j.pax.url.mvn.offline").value("true"));
+        options.add(systemProperty("edgetune.itest.configs").value(System.getProperty("edgetune.itest.configs", "")));
         options.add(systemProperty("edgetune.assets").value(System.getProperty("edgetune.assets", "")));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
