@@ -5,6 +5,7 @@ import io.edgetune.api.detect.Detections;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Locale;
+import java.util.Map;
 import org.eclipse.kura.message.KuraPayload;
 
 /**
@@ -20,6 +21,7 @@ public final class DetectionMessages {
         KuraPayload p = new KuraPayload();
         p.setTimestamp(new Date(d.frameTimestampMillis()));
         p.addMetric("camera.id", d.cameraId());
+        p.addMetric("type", "frame");
         p.addMetric("frame.sequence", d.frameSequence());
         p.addMetric("model.version", String.valueOf(d.modelVersion()));
         p.addMetric("backend", String.valueOf(d.backend()));
@@ -37,6 +39,69 @@ public final class DetectionMessages {
             p.addMetric("top.score", (double) top.score());
         }
         p.setBody(json(d).getBytes(StandardCharsets.UTF_8));
+        return p;
+    }
+
+    /** A camera had nothing to report for a while: proof of life with how many frames it looked at. */
+    static KuraPayload heartbeat(Uploader.Heartbeat h) {
+        KuraPayload p = new KuraPayload();
+        long now = System.currentTimeMillis();
+        p.setTimestamp(new Date(now));
+        p.addMetric("camera.id", h.cameraId());
+        p.addMetric("type", "heartbeat");
+        p.addMetric("count", 0);
+        p.addMetric("silent.s", h.silentSeconds());
+        p.addMetric("frames", h.framesSince());
+        p.addMetric("model.version", String.valueOf(h.modelVersion()));
+        StringBuilder sb = new StringBuilder("{\"cam\":");
+        string(sb, h.cameraId());
+        sb.append(",\"ts\":").append(now).append(",\"type\":\"heartbeat\",\"det\":[]}");
+        p.setBody(sb.toString().getBytes(StandardCharsets.UTF_8));
+        return p;
+    }
+
+    /** One window of a camera: counts per label instead of boxes. */
+    static KuraPayload aggregate(Uploader.Aggregate a, double windowSeconds) {
+        KuraPayload p = new KuraPayload();
+        p.setTimestamp(new Date(a.toMillis()));
+        p.addMetric("camera.id", a.cameraId());
+        p.addMetric("type", "aggregate");
+        p.addMetric("window.s", windowSeconds);
+        p.addMetric("from", a.fromMillis());
+        p.addMetric("to", a.toMillis());
+        p.addMetric("frames", a.frames());
+        p.addMetric("frames.with.detections", a.framesWithDetections());
+        p.addMetric("model.version", String.valueOf(a.modelVersion()));
+        p.addMetric("backend", String.valueOf(a.backend()));
+        int total = 0;
+        String top = null;
+        int topCount = 0;
+        StringBuilder sb = new StringBuilder("{\"cam\":");
+        string(sb, a.cameraId());
+        sb.append(",\"from\":").append(a.fromMillis()).append(",\"to\":").append(a.toMillis())
+                .append(",\"frames\":").append(a.frames()).append(",\"counts\":{");
+        boolean first = true;
+        for (Map.Entry<String, Integer> e : a.counts().entrySet()) {
+            int n = e.getValue();
+            total += n;
+            if (n > topCount) {
+                top = e.getKey();
+                topCount = n;
+            }
+            p.addMetric("count." + e.getKey(), n);
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            string(sb, e.getKey());
+            sb.append(':').append(n);
+        }
+        sb.append("}}");
+        p.addMetric("count", total);
+        if (top != null) {
+            p.addMetric("top.label", top);
+        }
+        p.setBody(sb.toString().getBytes(StandardCharsets.UTF_8));
         return p;
     }
 

@@ -7,11 +7,17 @@ import io.edgetune.api.frame.CameraService;
 import io.edgetune.api.frame.CameraStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FrameListener;
+import io.edgetune.api.motion.MotionListener;
+import io.edgetune.api.motion.MotionResult;
+import io.edgetune.api.motion.MotionService;
 import io.edgetune.api.upload.SamplingService;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,14 +48,17 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = UploaderComponent.Config.class)
 @Component(name = UploaderComponent.PID, configurationPid = UploaderComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        service = {DetectionListener.class, FrameListener.class, SamplingService.class, ConfigurableComponent.class})
-public class UploaderComponent implements DetectionListener, FrameListener, SamplingService, ConfigurableComponent {
+        service = {DetectionListener.class, FrameListener.class, MotionListener.class, SamplingService.class,
+                ConfigurableComponent.class})
+public class UploaderComponent implements DetectionListener, FrameListener, MotionListener, SamplingService,
+        ConfigurableComponent {
 
     public static final String PID = "io.edgetune.uploader";
     private static final Logger LOG = LoggerFactory.getLogger(UploaderComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "EdgeTune uploader",
-            description = "Publishes detections (rate-limited) and a periodic status message.")
+            description = "Publishes detections (rate-limited or aggregated, with heartbeats), policy-sampled frames "
+                    + "for the annotator and a periodic status message.")
     public @interface Config {
         @AttributeDefinition(name = "CloudPublisher target", description = "Publisher for detections, e.g. (kura.service.pid=edgetune-detections).")
         String CloudPublisher_target() default "(kura.service.pid=edgetune-detections)";
@@ -80,6 +89,51 @@ public class UploaderComponent implements DetectionListener, FrameListener, Samp
 
         @AttributeDefinition(name = "Status interval (s)", description = "0 disables the status message.", min = "0")
         int status_interval_s() default 60;
+
+        @AttributeDefinition(name = "Heartbeat after (s)", description = "A camera without a detections message for this long sends a heartbeat; 0 disables.", min = "0")
+        int heartbeat_s() default 300;
+
+        @AttributeDefinition(name = "Aggregation window (s)", description = "When above 0: one message per camera per window with counts per label instead of one per frame.", min = "0")
+        int aggregate_s() default 0;
+
+        @AttributeDefinition(name = "Sample interval (s)", description = "Sample a camera at least this often; 0 disables.", min = "0")
+        int sample_interval_s() default 600;
+
+        @AttributeDefinition(name = "Novelty threshold", description = "Sample when the Hellinger distance (colour and gradient histograms, mean) to each of the camera's last samples exceeds this; 0 disables.", min = "0", max = "1")
+        double sample_novelty_threshold() default 0.2;
+
+        @AttributeDefinition(name = "Novelty history", description = "How many recent samples of a camera a frame is compared with.", min = "1")
+        int sample_novelty_history() default 8;
+
+        @AttributeDefinition(name = "Uncertain score from", description = "A detection scoring between this and 'uncertain score to' triggers a sample.", min = "0", max = "1")
+        float sample_uncertain_low() default 0.3f;
+
+        @AttributeDefinition(name = "Uncertain score to", description = "Equal to or below 'from' disables the policy.", min = "0", max = "1")
+        float sample_uncertain_high() default 0.6f;
+
+        @AttributeDefinition(name = "Rare class share (%)", description = "A class below this share of a camera's detections so far triggers a sample; 0 disables.", min = "0", max = "100")
+        double sample_rare_percent() default 2.0;
+
+        @AttributeDefinition(name = "Rare class warm-up", description = "The share rule applies after this many detections on the camera.", min = "0")
+        int sample_rare_min_detections() default 200;
+
+        @AttributeDefinition(name = "Rare labels", description = "Comma-separated labels that always trigger a sample.")
+        String sample_rare_labels() default "";
+
+        @AttributeDefinition(name = "Motion after static (s)", description = "The start of a motion episode after at least this long static triggers a sample; -1 disables.", min = "-1")
+        int sample_motion_static_s() default 60;
+
+        @AttributeDefinition(name = "Samples per camera per hour", description = "Quota; 0 = unlimited.", min = "0")
+        int sample_quota_per_hour() default 60;
+
+        @AttributeDefinition(name = "Sample budget (bytes/hour)", description = "Gateway-wide bandwidth for samples; 0 = unlimited.", min = "0")
+        long sample_budget_bytes_per_hour() default 20_000_000L;
+
+        @AttributeDefinition(name = "Sample budget burst (bytes)", description = "Bytes the budget may spend at once.", min = "1")
+        long sample_budget_burst_bytes() default 2_000_000L;
+
+        @AttributeDefinition(name = "Sample queue size", description = "Frames waiting for the JPEG encoder; more are dropped and counted.", min = "1")
+        int sample_queue_size() default 2;
     }
 
     @Reference(name = "CloudPublisher", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -100,15 +154,28 @@ public class UploaderComponent implements DetectionListener, FrameListener, Samp
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DetectorService detector;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MotionService motion;
+
     private volatile Uploader uploader;
     private volatile SampleTaker sampler;
+    private volatile SampleWorker sampleWorker;
+    private volatile PolicySampler policySampler;
     private ScheduledExecutorService timer;
 
     @Activate
     void activate(Config config) {
         Uploader u = new Uploader(new Uploader.Settings(config.only_with_detections(), config.min_score(), config.max_rate(),
-                config.burst(), config.queue_size()), () -> detectionsPublisher);
+                config.burst(), config.queue_size(), config.heartbeat_s(), config.aggregate_s()), () -> detectionsPublisher);
+        u.setKnownCameras(this::cameraIds);
         u.start();
+        PolicySampler.Settings ps = samplingSettings(config);
+        if (ps.anyPolicy()) {
+            SampleWorker w = new SampleWorker(config.sample_queue_size(), () -> samplePublisher, config.sample_jpeg_quality());
+            w.start();
+            sampleWorker = w;
+            policySampler = new PolicySampler(ps, w, System::currentTimeMillis);
+        }
         uploader = u;
         SampleTaker st = new SampleTaker(this::cameraIds, () -> samplePublisher,
                 Math.max(10, Math.min(100, config.sample_jpeg_quality())) / 100f);
@@ -122,6 +189,15 @@ public class UploaderComponent implements DetectionListener, FrameListener, Samp
             });
             timer.scheduleAtFixedRate(this::publishStatus, config.status_interval_s(), config.status_interval_s(), TimeUnit.SECONDS);
         }
+    }
+
+    static PolicySampler.Settings samplingSettings(Config c) {
+        Set<String> rare = Stream.of(c.sample_rare_labels().split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        return new PolicySampler.Settings(c.sample_interval_s(), c.sample_novelty_threshold(), c.sample_novelty_history(),
+                c.sample_uncertain_low(), c.sample_uncertain_high(), c.sample_rare_percent(), c.sample_rare_min_detections(),
+                rare, c.sample_motion_static_s(), c.sample_quota_per_hour(), c.sample_budget_bytes_per_hour(),
+                c.sample_budget_burst_bytes(), 100_000L);
     }
 
     @Deactivate
@@ -139,6 +215,12 @@ public class UploaderComponent implements DetectionListener, FrameListener, Samp
         sampler = null;
         if (st != null) {
             st.stop(2000);
+        }
+        policySampler = null;
+        SampleWorker w = sampleWorker;
+        sampleWorker = null;
+        if (w != null) {
+            w.stop(2000);
         }
     }
 
@@ -176,6 +258,22 @@ public class UploaderComponent implements DetectionListener, FrameListener, Samp
         if (u != null) {
             u.offer(detections);
         }
+        PolicySampler ps = policySampler;
+        if (ps != null && frame != null) {
+            try {
+                ps.onDetections(detections, frame);
+            } catch (RuntimeException e) {
+                LOG.warn("Sampling policies failed on {} #{}: {}", detections.cameraId(), detections.frameSequence(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void onMotion(MotionResult result) {
+        PolicySampler ps = policySampler;
+        if (ps != null) {
+            ps.onMotion(result);
+        }
     }
 
     private void publishStatus() {
@@ -193,7 +291,9 @@ public class UploaderComponent implements DetectionListener, FrameListener, Samp
                 }
             }
             DetectorService d = detector;
-            p.publish(new KuraMessage(u.statusPayload(statuses, d == null ? null : d.status()), Map.of()));
+            MotionService m = motion;
+            p.publish(new KuraMessage(u.statusPayload(statuses, d == null ? null : d.status(),
+                    m == null ? null : id -> m.skipRatio(id), policySampler, sampleWorker, sampler), Map.of()));
         } catch (KuraException | RuntimeException e) {
             LOG.warn("Status message not published: {}", e.getMessage());
         }
