@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.message.KuraPayload;
 import org.junit.Rule;
@@ -130,5 +131,100 @@ public class UploaderTest {
                 cloud.close();
             }
         }
+    }
+
+    private interface Body {
+        void run(Uploader uploader, AtomicLong clock, CloudClient cloud) throws Exception;
+    }
+
+    /** An uploader on a clock the test sets, publishing through the real MQTT connection to a real broker. */
+    private void withUploader(Uploader.Settings settings, Body body) throws Exception {
+        try (TestBroker broker = TestBroker.create("moquette", tmp.newFolder("broker").toPath())) {
+            broker.start();
+            CloudClient cloud = new CloudClient(broker.url(), "dashboard");
+            cloud.subscribe("edgetune/pi-1/EDGETUNE/detections/#");
+            MqttCloudConnection gw = new MqttCloudConnection(ConnectionSettings.from(Map.of("broker.url", broker.url(),
+                    "client.id", "pi-1")), tmp.newFolder("outbox").toPath(), "test");
+            gw.start();
+            MqttCloudPublisher publisher = new MqttCloudPublisher(gw, MqttCloudPublisher.Settings.from(Map.of(
+                    "kura.service.pid", "edgetune-detections", "app.id", "EDGETUNE", "app.topic", "detections/$camera.id")));
+            AtomicLong clock = new AtomicLong(TimeUnit.SECONDS.toNanos(1000));
+            Uploader uploader = new Uploader(settings, () -> publisher, clock::get);
+            uploader.start();
+            try {
+                body.run(uploader, clock, cloud);
+            } finally {
+                uploader.stop(2000);
+                gw.stop(3000);
+                cloud.close();
+            }
+        }
+    }
+
+    @Test
+    public void silentCamerasSendHeartbeats() throws Exception {
+        withUploader(new Uploader.Settings(true, 0f, 2.0, 5, 16, 10, 0), (uploader, clock, cloud) -> {
+            uploader.setKnownCameras(() -> List.of("plaza", "gate"));
+            uploader.tick(); // both cameras known from now on
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+            uploader.offer(detections("plaza", 1, PERSON));
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(4));
+            uploader.offer(detections("plaza", 2)); // nothing found: no message, but a frame looked at
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(5500));
+            uploader.tick(); // gate silent for 10.5 s, plaza for 9.5 s
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+            uploader.tick(); // now plaza too
+            uploader.tick(); // nothing new
+            List<CloudClient.Received> got = cloud.collect(t -> true, 3, 30);
+            assertEquals(3, got.size());
+            assertEquals("frame", got.get(0).payload().getMetric("type"));
+            KuraPayload gate = got.get(1).payload();
+            assertEquals("edgetune/pi-1/EDGETUNE/detections/gate", got.get(1).topic());
+            assertEquals("heartbeat", gate.getMetric("type"));
+            assertEquals(0, gate.getMetric("count"));
+            assertEquals(10.5, (Double) gate.getMetric("silent.s"), 1e-6);
+            KuraPayload plaza = got.get(2).payload();
+            assertEquals("edgetune/pi-1/EDGETUNE/detections/plaza", got.get(2).topic());
+            assertEquals("heartbeat", plaza.getMetric("type"));
+            assertEquals(1L, plaza.getMetric("frames"));
+            assertEquals("v1", plaza.getMetric("model.version"));
+            assertTrue(new String(plaza.getBody(), StandardCharsets.UTF_8).contains("\"type\":\"heartbeat\""));
+            assertEquals(List.of(), cloud.collect(t -> true, 1, 1));
+            assertEquals(2, uploader.stats().heartbeats());
+        });
+    }
+
+    @Test
+    public void aggregationSendsCountsPerLabelPerWindow() throws Exception {
+        withUploader(new Uploader.Settings(true, 0.5f, 2.0, 5, 16, 0, 5), (uploader, clock, cloud) -> {
+            for (int i = 0; i < 40; i++) { // far more frames than max.rate would let through one by one
+                uploader.offer(i % 4 == 3 ? detections("plaza", i) : detections("plaza", i, PERSON, CAR,
+                        new Detection(1, "Person", 0.7f, 400, 100, 30, 90)));
+            }
+            uploader.offer(detections("plaza", 40, new Detection(5, "Bicycle", 0.66f, 10, 10, 40, 40)));
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(4900));
+            uploader.tick();
+            assertEquals("window still open", List.of(), cloud.collect(t -> true, 1, 1));
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+            uploader.tick();
+            KuraPayload a = cloud.await(t -> true, 30).payload();
+            assertEquals("aggregate", a.getMetric("type"));
+            assertEquals(41L, a.getMetric("frames"));
+            assertEquals(31L, a.getMetric("frames.with.detections"));
+            assertEquals("weak cars are left out", 61, a.getMetric("count"));
+            assertEquals(60, a.getMetric("count.Person"));
+            assertEquals(1, a.getMetric("count.Bicycle"));
+            assertEquals(null, a.getMetric("count.Car \"blue\""));
+            assertEquals("Person", a.getMetric("top.label"));
+            assertEquals(1_763_780_000_000L, a.getMetric("from"));
+            assertEquals(1_763_780_004_000L, a.getMetric("to"));
+            assertEquals("{\"cam\":\"plaza\",\"from\":1763780000000,\"to\":1763780004000,\"frames\":41,"
+                    + "\"counts\":{\"Person\":60,\"Bicycle\":1}}", new String(a.getBody(), StandardCharsets.UTF_8));
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(20));
+            uploader.tick(); // empty windows send nothing
+            assertEquals(List.of(), cloud.collect(t -> true, 1, 1));
+            assertEquals(1, uploader.stats().aggregates());
+            assertEquals(0, uploader.stats().rateLimited());
+        });
     }
 }
