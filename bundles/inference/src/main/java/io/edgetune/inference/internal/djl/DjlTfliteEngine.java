@@ -54,6 +54,17 @@ public final class DjlTfliteEngine implements InferenceEngine {
         if (!name.endsWith(".tflite") || !Files.isRegularFile(file)) {
             throw new EngineException("DJL backend needs an existing .tflite file, got " + file);
         }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (os.startsWith("linux") && !arch.equals("amd64") && !arch.equals("x86_64")) {
+            throw new EngineException("DJL backend not available on linux-" + arch
+                    + ": DJL publishes TensorFlow Lite natives for linux-x86_64 only; use backend=javacpp");
+        }
+        // In OSGi, DJL finds its engine (ServiceLoader) and its native library (a resource)
+        // through the TCCL: make that the class loader DJL itself comes from.
+        Thread thread = Thread.currentThread();
+        ClassLoader previousTccl = thread.getContextClassLoader();
+        thread.setContextClassLoader(Model.class.getClassLoader());
         Model m = null;
         try {
             m = Model.newInstance("edgetune", "TFLite");
@@ -93,6 +104,8 @@ public final class DjlTfliteEngine implements InferenceEngine {
         } catch (EngineException e) {
             m.close();
             throw e;
+        } finally {
+            thread.setContextClassLoader(previousTccl);
         }
     }
 
