@@ -158,7 +158,8 @@ public final class SampleWorker {
         }
     }
 
-    static byte[] encode(Frame f, IntPointer params) {
+    /** JPEG of the whole frame; params as for imencode (e.g. IMWRITE_JPEG_QUALITY, 90). */
+    public static byte[] encode(Frame f, IntPointer params) {
         ByteBuffer px = f.pixels().duplicate();
         px.clear();
         try (BytePointer data = new BytePointer(px);
