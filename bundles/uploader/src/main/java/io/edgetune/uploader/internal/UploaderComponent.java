@@ -117,7 +117,7 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         @AttributeDefinition(name = "Rare class warm-up", description = "The share rule applies after this many detections on the camera.", min = "0")
         int sample_rare_min_detections() default 200;
 
-        @AttributeDefinition(name = "Rare labels", description = "Comma-separated labels that always trigger a sample.")
+        @AttributeDefinition(name = "Rare labels", required = false, description = "Comma-separated labels that always trigger a sample.")
         String sample_rare_labels() default "";
 
         @AttributeDefinition(name = "Motion after static (s)", description = "The start of a motion episode after at least this long static triggers a sample; -1 disables.", min = "-1")
