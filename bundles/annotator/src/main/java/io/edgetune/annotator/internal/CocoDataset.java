@@ -1,0 +1,313 @@
+package io.edgetune.annotator.internal;
+
+import io.edgetune.api.detect.Detection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One camera's labelled samples, kept as a COCO dataset:
+ * <pre>
+ * {dir}/images/{timestamp}-{sequence}.jpg      the JPEG as uploaded
+ * {dir}/annotations/instances_train.json       COCO, training split
+ * {dir}/annotations/instances_val.json         COCO, validation split
+ * {dir}/samples.log                            append-only record of every sample and its labels
+ * {dir}/labels.txt                             the label map the category ids index
+ * </pre>
+ * Ids are assigned in arrival order and written to the log, and the JSON files
+ * are regenerated from the log, so adding samples never changes an existing
+ * image or annotation id. The same sample delivered twice (MQTT is
+ * at-least-once) is recognised by camera timestamp and sequence and kept once.
+ * Not thread safe: one writer per camera.
+ */
+public final class CocoDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CocoDataset.class);
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+    static final String TRAIN_JSON = "instances_train.json";
+    static final String VAL_JSON = "instances_val.json";
+
+    /** One labelled sample as recorded in the log. */
+    public record Sample(long imageId, String fileName, long timestampMillis, long sequence, int width, int height,
+                         List<Annotation> annotations) {
+    }
+
+    /** One box: COCO bbox [x, y, w, h] in pixels, category id = label map index. */
+    public record Annotation(long id, int categoryId, float x, float y, float width, float height, float score) {
+    }
+
+    private final Path dir;
+    private final String cameraId;
+    private final List<String> labels;
+    private final SplitRule rule;
+    private final List<Sample> samples = new ArrayList<>();
+    private final Map<String, Sample> byFile = new HashMap<>();
+    private long nextAnnotationId = 1;
+
+    private CocoDataset(Path dir, String cameraId, List<String> labels, SplitRule rule) {
+        this.dir = dir;
+        this.cameraId = cameraId;
+        this.labels = List.copyOf(labels);
+        this.rule = rule;
+    }
+
+    /** Opens (or creates) the dataset of a camera under root/{cameraId}. */
+    public static CocoDataset open(Path root, String cameraId, List<String> labels, SplitRule rule) throws IOException {
+        if (cameraId == null || !SAFE_ID.matcher(cameraId).matches() || cameraId.equals("..")) {
+            throw new IllegalArgumentException("camera id unusable as a directory name: '" + cameraId + "'");
+        }
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("label map needs the background entry and at least one class: " + labels);
+        }
+        CocoDataset d = new CocoDataset(root.resolve(cameraId), cameraId, labels, rule);
+        d.load();
+        return d;
+    }
+
+    private void load() throws IOException {
+        Files.createDirectories(dir.resolve("images"));
+        Files.createDirectories(dir.resolve("annotations"));
+        Path labelFile = dir.resolve("labels.txt");
+        String labelText = String.join("\n", labels) + "\n";
+        if (Files.exists(labelFile)) {
+            String existing = Files.readString(labelFile, StandardCharsets.UTF_8);
+            if (!existing.equals(labelText)) {
+                throw new IOException("dataset " + dir + " was built with another label map; category ids would not match");
+            }
+        } else {
+            writeAtomically(labelFile, labelText);
+        }
+        Path log = dir.resolve("samples.log");
+        if (!Files.exists(log)) {
+            return;
+        }
+        dropTornTail(log);
+        int lineNo = 0;
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                Sample s = parse(line);
+                samples.add(s);
+                byFile.put(s.fileName(), s);
+                for (Annotation a : s.annotations()) {
+                    nextAnnotationId = Math.max(nextAnnotationId, a.id() + 1);
+                }
+            } catch (RuntimeException e) {
+                throw new IOException(log + " line " + lineNo + " is unreadable (" + e.getMessage() + "): " + line, e);
+            }
+        }
+    }
+
+    /**
+     * A crash in the middle of an append leaves a last line without its newline:
+     * that sample was never reported as added, so it is cut off (the sender's
+     * retry adds it again).
+     */
+    private static void dropTornTail(Path log) throws IOException {
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long keep = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                ch.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                LOG.warn("{}: dropping a torn last record of {} bytes left by an interrupted write", log, size - keep);
+                ch.truncate(keep);
+            }
+        }
+    }
+
+    /**
+     * Adds a sample with its labels (boxes clipped to the image; classes outside
+     * the label map refused) and rewrites the COCO files. Returns the recorded
+     * sample; a sample already present is returned as it was, unchanged.
+     */
+    public Sample add(long timestampMillis, long sequence, int width, int height, byte[] jpeg, List<Detection> found)
+            throws IOException {
+        if (width <= 0 || height <= 0 || jpeg == null || jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
+            throw new IllegalArgumentException("sample " + cameraId + "/" + sequence + " is not a JPEG of a positive size ("
+                    + width + "x" + height + ", " + (jpeg == null ? 0 : jpeg.length) + " bytes)");
+        }
+        String file = timestampMillis + "-" + sequence + ".jpg";
+        Sample known = byFile.get(file);
+        if (known != null) {
+            return known;
+        }
+        List<Annotation> anns = new ArrayList<>(found.size());
+        long annId = nextAnnotationId;
+        for (Detection d : found) {
+            if (d.classId() <= 0 || d.classId() >= labels.size()) {
+                throw new IllegalArgumentException("class id " + d.classId() + " (" + d.label() + ") is not in the label map of "
+                        + (labels.size() - 1) + " classes");
+            }
+            // rounded as the log stores them, so a reopened dataset holds exactly what was added
+            float x = tenths(clamp(d.x(), width));
+            float y = tenths(clamp(d.y(), height));
+            float w = tenths(clamp(d.right(), width) - x);
+            float h = tenths(clamp(d.bottom(), height) - y);
+            if (w >= 1 && h >= 1) {
+                anns.add(new Annotation(annId++, d.classId(), x, y, w, h, Math.round(d.score() * 1000) / 1000f));
+            }
+        }
+        long imageId = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).imageId() + 1;
+        Sample s = new Sample(imageId, file, timestampMillis, sequence, width, height, List.copyOf(anns));
+        Path image = dir.resolve("images").resolve(file);
+        Path tmp = image.resolveSibling(file + ".tmp");
+        Files.write(tmp, jpeg);
+        Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        appendToLog(format(s));
+        samples.add(s);
+        byFile.put(file, s);
+        nextAnnotationId = annId;
+        export();
+        return s;
+    }
+
+    private static float tenths(float v) {
+        return Math.round(v * 10) / 10f;
+    }
+
+    private static float clamp(float v, int max) {
+        return Math.max(0, Math.min(v, max));
+    }
+
+    private void appendToLog(String line) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve("samples.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false);
+        }
+    }
+
+    /** Rewrites both COCO files from the recorded samples. */
+    public void export() throws IOException {
+        for (SplitRule.Split split : new SplitRule.Split[] {SplitRule.Split.TRAIN, SplitRule.Split.VAL}) {
+            writeAtomically(dir.resolve("annotations").resolve(split == SplitRule.Split.TRAIN ? TRAIN_JSON : VAL_JSON), coco(split));
+        }
+    }
+
+    /** The COCO document of one split. */
+    String coco(SplitRule.Split split) {
+        StringBuilder sb = new StringBuilder(4096 + samples.size() * 256);
+        JsonWriter j = new JsonWriter(sb);
+        j.beginObject();
+        j.name("info").beginObject()
+                .field("description", "EdgeTune teacher labels of camera " + cameraId + ", " + split.key() + " split")
+                .field("version", "1")
+                .field("split_rule", "time blocks of " + rule.blockMillis() + " ms, validation = every " + rule.validationEvery()
+                        + " blocks to validation (1 in N), guard " + rule.guardMillis() + " ms")
+                .endObject();
+        j.name("images").beginArray();
+        for (Sample s : samples) {
+            if (rule.splitOf(s.timestampMillis()) == split) {
+                j.beginObject().field("id", s.imageId()).field("file_name", s.fileName()).field("width", s.width())
+                        .field("height", s.height()).field("date_captured", Instant.ofEpochMilli(s.timestampMillis()).toString())
+                        .field("camera_id", cameraId).field("timestamp_ms", s.timestampMillis())
+                        .field("frame_sequence", s.sequence()).endObject();
+            }
+        }
+        j.endArray();
+        j.name("annotations").beginArray();
+        for (Sample s : samples) {
+            if (rule.splitOf(s.timestampMillis()) != split) {
+                continue;
+            }
+            for (Annotation a : s.annotations()) {
+                j.beginObject().field("id", a.id()).field("image_id", s.imageId()).field("category_id", a.categoryId());
+                j.name("bbox").beginArray().value1(a.x()).value1(a.y()).value1(a.width()).value1(a.height()).endArray();
+                j.name("area").value1(a.width() * (double) a.height());
+                j.field("iscrowd", 0);
+                j.name("score").value3(a.score());
+                j.endObject();
+            }
+        }
+        j.endArray();
+        j.name("categories").beginArray();
+        for (int i = 1; i < labels.size(); i++) {
+            j.beginObject().field("id", i).field("name", labels.get(i)).field("supercategory", "object").endObject();
+        }
+        j.endArray();
+        j.endObject();
+        return sb.toString();
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // log line: imageId \t file \t timestamp \t sequence \t width \t height \t id,category,x,y,w,h,score;...
+    private static String format(Sample s) {
+        StringBuilder b = new StringBuilder(64 + s.annotations().size() * 40);
+        b.append(s.imageId()).append('\t').append(s.fileName()).append('\t').append(s.timestampMillis()).append('\t')
+                .append(s.sequence()).append('\t').append(s.width()).append('\t').append(s.height()).append('\t');
+        for (int i = 0; i < s.annotations().size(); i++) {
+            Annotation a = s.annotations().get(i);
+            if (i > 0) {
+                b.append(';');
+            }
+            b.append(a.id()).append(',').append(a.categoryId()).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f,%.1f,%.1f,%.1f,%.3f", a.x(), a.y(), a.width(), a.height(), a.score()));
+        }
+        return b.toString();
+    }
+
+    private static Sample parse(String line) {
+        String[] f = line.split("\t", -1);
+        if (f.length != 7) {
+            throw new IllegalArgumentException("expected 7 tab-separated fields, found " + f.length);
+        }
+        List<Annotation> anns = new ArrayList<>();
+        if (!f[6].isEmpty()) {
+            for (String a : f[6].split(";")) {
+                String[] v = a.split(",");
+                if (v.length != 7) {
+                    throw new IllegalArgumentException("annotation '" + a + "' needs 7 values");
+                }
+                anns.add(new Annotation(Long.parseLong(v[0]), Integer.parseInt(v[1]), Float.parseFloat(v[2]), Float.parseFloat(v[3]),
+                        Float.parseFloat(v[4]), Float.parseFloat(v[5]), Float.parseFloat(v[6])));
+            }
+        }
+        return new Sample(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Integer.parseInt(f[4]),
+                Integer.parseInt(f[5]), List.copyOf(anns));
+    }
+
+    public List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public SplitRule rule() {
+        return rule;
+    }
+}
