@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.apache.felix.framework.FrameworkFactory;
@@ -30,18 +31,22 @@ import org.junit.rules.TemporaryFolder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * The packaged DJL bundle in a real Felix framework with SCR, ConfigAdmin, the
  * bytedeco bundle and its linux-x86_64 natives, Kura API and the inference
- * bundle: with backend=djl the detector loads the real model through DJL and
- * finds the people on a real frame of vtest.avi, also after the inference
- * bundle was restarted.
+ * bundle configured with backend=djl. The inference bundle first runs without
+ * DJL (its optional imports stay unwired); the DJL bundle is then added to the
+ * running framework and the inference bundle refreshed, after which the
+ * detector loads the real model through DJL and finds the people on a real
+ * frame of vtest.avi, also after the inference bundle was restarted.
  *
  * The EdgeTune API packages are exported by the system bundle from this test's
  * class path (with the versions of the api bundle's own manifest), so the test
@@ -101,8 +106,7 @@ public class DjlBundleIT {
                     artifact("org.slf4j", "slf4j-simple", "1.7.36"),
                     artifact("io.edgetune", "io.edgetune.kura.api", VERSION),
                     artifact("io.edgetune", "io.edgetune.bytedeco", VERSION),
-                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", VERSION),
-                    builtBundle()}) {
+                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", VERSION)}) {
                 // by reference: the natives fragment is large, no need to copy it into the cache
                 bundles.add(ctx.installBundle("reference:" + f.toURI()));
             }
@@ -111,22 +115,35 @@ public class DjlBundleIT {
                     b.start();
                 }
             }
-            Bundle djl = bundles.get(bundles.size() - 1);
-            assertEquals("io.edgetune.djl", djl.getSymbolicName());
-            assertEquals(Bundle.ACTIVE, djl.getState());
-
             configureDetector(ctx);
             Bundle inference = ctx.installBundle("reference:" + artifact("io.edgetune", "io.edgetune.inference", VERSION).toURI());
             inference.start();
+            // a gateway without DJL: the optional imports stay unwired (backend=djl logs "not available")
+            assertEquals(Bundle.ACTIVE, inference.getState());
+            assertTrue("no ai.djl wire without the DJL bundle", djlWires(inference).isEmpty());
+
+            // the optional bundle added to the running framework; the inference bundle picks it up on refresh
+            Bundle djl = ctx.installBundle("reference:" + builtBundle().toURI());
+            djl.start();
+            assertEquals("io.edgetune.djl", djl.getSymbolicName());
+            assertEquals(Bundle.ACTIVE, djl.getState());
+            CountDownLatch refreshed = new CountDownLatch(1);
+            fw.adapt(FrameworkWiring.class).refreshBundles(List.of(inference), e -> {
+                if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                    refreshed.countDown();
+                }
+            });
+            assertTrue("inference bundle refreshed", refreshed.await(60, TimeUnit.SECONDS));
+            assertEquals(Bundle.ACTIVE, inference.getState());
             assertDjlWiredFrom(inference, djl);
 
             Frame frame = decodeFrame(findBundle(ctx, "io.edgetune.bytedeco"), FRAME_INDEX);
-            assertPersonFoundByDjl(ctx, frame, "first start");
+            assertPersonFoundByDjl(ctx, frame, "DJL bundle added, inference refreshed");
 
             // a restarted inference bundle loads the model again through the same DJL class loader
             inference.stop();
             inference.start();
-            assertPersonFoundByDjl(ctx, frame, "after restart");
+            assertPersonFoundByDjl(ctx, frame, "inference restarted");
         } finally {
             fw.stop();
             fw.waitForStop(20_000);
@@ -160,15 +177,11 @@ public class DjlBundleIT {
 
     /** Every ai.djl and org.tensorflow.lite import of the inference bundle must come from the DJL bundle. */
     private static void assertDjlWiredFrom(Bundle inference, Bundle djl) {
-        BundleWiring wiring = inference.adapt(BundleWiring.class);
-        assertNotNull("inference bundle resolved", wiring);
         List<String> wired = new ArrayList<>();
-        for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+        for (BundleWire w : djlWires(inference)) {
             String pkg = (String) w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE);
-            if (pkg.startsWith("ai.djl") || pkg.startsWith("org.tensorflow.lite")) {
-                assertEquals(pkg + " provider", djl, w.getProvider().getBundle());
-                wired.add(pkg);
-            }
+            assertEquals(pkg + " provider", djl, w.getProvider().getBundle());
+            wired.add(pkg);
         }
         String imports = inference.getHeaders().get(Constants.IMPORT_PACKAGE);
         for (String clause : imports.split(",(?=[a-z])")) {
@@ -178,6 +191,19 @@ public class DjlBundleIT {
             }
         }
         assertTrue("ai.djl wired", wired.contains("ai.djl"));
+    }
+
+    private static List<BundleWire> djlWires(Bundle inference) {
+        BundleWiring wiring = inference.adapt(BundleWiring.class);
+        assertNotNull("inference bundle resolved", wiring);
+        List<BundleWire> out = new ArrayList<>();
+        for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+            String pkg = (String) w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE);
+            if (pkg.startsWith("ai.djl") || pkg.startsWith("org.tensorflow.lite")) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     private static Bundle findBundle(BundleContext ctx, String symbolicName) {

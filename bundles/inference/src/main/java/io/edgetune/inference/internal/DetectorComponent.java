@@ -156,7 +156,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
                     registry = r;
                 }
                 Optional<ModelDescriptor> d = registry.activateAtStartup();
-                if (d.isEmpty()) {
+                if (d.isEmpty() && registry.active().isEmpty()) {
                     LOG.error("no usable model in {}; the detector stays idle until one is installed", registry.root());
                 }
             } catch (IOException | IllegalArgumentException e) {

@@ -39,7 +39,7 @@ public final class Engines {
             }
             throw new EngineException("DJL backend failed: " + cause, cause);
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new EngineException("DJL backend not available (ai.djl packages missing at run time: " + e + ")", e);
+            throw new BackendUnavailableException("DJL backend not available (install the optional io.edgetune.djl bundle, then refresh this bundle; ai.djl packages missing at run time: " + e + ")", e);
         }
     }
 }

@@ -215,6 +215,11 @@ public final class FileModelRegistry implements ModelRegistry {
                 host.activate(d, versions.resolve(active));
                 return Optional.of(d);
             } catch (ModelException e) {
+                if (backendUnavailable(e)) {
+                    // the model is fine, the runtime lacks the backend: keep it active for a later start
+                    LOG.error("model {} stays active but is not loaded: {}", active, e.getMessage());
+                    return Optional.empty();
+                }
                 String failed = active;
                 active = history.pollLast();
                 LOG.error("model {} cannot be loaded ({}); falling back to {}", failed, e.getMessage(), active);
@@ -226,6 +231,15 @@ public final class FileModelRegistry implements ModelRegistry {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean backendUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BackendUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads and re-checks a stored version (its files may have been damaged on disk since). */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.edgetune.inference.internal.BackendUnavailableException;
 import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.InferenceEngine;
@@ -57,7 +58,7 @@ public final class DjlTfliteEngine implements InferenceEngine {
         String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (os.startsWith("linux") && !arch.equals("amd64") && !arch.equals("x86_64")) {
-            throw new EngineException("DJL backend not available on linux-" + arch
+            throw new BackendUnavailableException("DJL backend not available on linux-" + arch
                     + ": DJL publishes TensorFlow Lite natives for linux-x86_64 only; use backend=javacpp");
         }
         // In OSGi, DJL finds its engine (ServiceLoader) and its native library (a resource)
