@@ -5,6 +5,7 @@ import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.motion.MotionResult;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,8 +153,10 @@ public final class PolicySampler {
                 why |= INTERVAL;
             }
             if (settings.uncertainLow() < settings.uncertainHigh()) {
-                for (Detection x : d.detections()) {
-                    if (x.score() >= settings.uncertainLow() && x.score() <= settings.uncertainHigh()) {
+                List<Detection> found = d.detections();
+                for (int i = 0; i < found.size(); i++) { // indexed: no iterator per frame
+                    float score = found.get(i).score();
+                    if (score >= settings.uncertainLow() && score <= settings.uncertainHigh()) {
                         why |= UNCERTAINTY;
                         break;
                     }
@@ -219,7 +222,9 @@ public final class PolicySampler {
             return false;
         }
         boolean rare = false;
-        for (Detection x : d.detections()) {
+        List<Detection> found = d.detections();
+        for (int i = 0; i < found.size(); i++) {
+            Detection x = found.get(i);
             String label = String.valueOf(x.label());
             if (settings.rareLabels().contains(label)) {
                 rare = true;
@@ -231,8 +236,8 @@ public final class PolicySampler {
                 }
             }
         }
-        for (Detection x : d.detections()) {
-            c.classCounts.computeIfAbsent(String.valueOf(x.label()), k -> new long[1])[0]++;
+        for (int i = 0; i < found.size(); i++) {
+            c.classCounts.computeIfAbsent(String.valueOf(found.get(i).label()), k -> new long[1])[0]++;
             c.totalDetections++;
         }
         return rare;
