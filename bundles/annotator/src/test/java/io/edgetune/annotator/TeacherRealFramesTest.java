@@ -24,7 +24,7 @@ import org.junit.Test;
 public class TeacherRealFramesTest {
 
     /** People read off frame 300 by eye (x, y, width, height). */
-    private static final int[][] FRAME_300_PEOPLE = {
+    static final int[][] FRAME_300_PEOPLE = {
         {180, 160, 35, 70}, {243, 157, 32, 66}, {294, 158, 31, 65}, {311, 213, 37, 85}, {577, 160, 27, 75}, {615, 168, 26, 63},
     };
     private static final Set<String> PERSON = Set.of("Person");

@@ -220,8 +220,8 @@ public final class CocoDataset {
         j.name("info").beginObject()
                 .field("description", "EdgeTune teacher labels of camera " + cameraId + ", " + split.key() + " split")
                 .field("version", "1")
-                .field("split_rule", "time blocks of " + rule.blockMillis() + " ms, validation = every " + rule.validationEvery()
-                        + " blocks to validation (1 in N), guard " + rule.guardMillis() + " ms")
+                .field("split_rule", "time blocks of " + rule.blockMillis() + " ms, 1 block in " + rule.validationEvery()
+                        + " to validation, no sample within " + rule.guardMillis() + " ms of the other split")
                 .endObject();
         j.name("images").beginArray();
         for (Sample s : samples) {

@@ -89,6 +89,15 @@ public final class Teacher {
      */
     public record Labels(List<BoxFusion.Fused> candidates, float finalThreshold, int passes, int boxes, int cutBoxes, long nanos) {
 
+        /** Every fused box down to the detector's threshold, best first (input of {@link TemporalCheck}). */
+        public List<Detection> all() {
+            List<Detection> out = new ArrayList<>(candidates.size());
+            for (BoxFusion.Fused f : candidates) {
+                out.add(f.box());
+            }
+            return out;
+        }
+
         public List<Detection> finalLabels() {
             List<Detection> out = new ArrayList<>();
             for (BoxFusion.Fused f : candidates) {
