@@ -1,0 +1,204 @@
+package io.edgetune.annotator.internal;
+
+import io.edgetune.api.detect.DetectionException;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.frame.FramePool;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.eclipse.kura.cloudconnection.message.KuraMessage;
+import org.eclipse.kura.message.KuraPayload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns sample messages (docs/mqtt.md: metrics camera.id, frame.sequence,
+ * width, height; JPEG body; timestamp = capture time) into teacher-labelled
+ * dataset entries, one per gateway and camera under root/{gateway}/{camera}.
+ * {@link #offer} only validates and queues (bounded: a full queue drops and
+ * counts); one worker thread decodes, labels and writes.
+ */
+public final class SampleIngest implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampleIngest.class);
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+    /** KuraMessage property naming the sending gateway when the connection provides it. */
+    public static final String GATEWAY_PROPERTY = "client.id";
+
+    record Sample(String gateway, String camera, long sequence, long timestampMillis, byte[] jpeg) {
+    }
+
+    private final Teacher teacher;
+    private final Path root;
+    private final List<String> labels;
+    private final SplitRule rule;
+    private final int maxWidth;
+    private final int maxHeight;
+    private final BlockingQueue<Sample> queue;
+    private final Map<String, CocoDataset> datasets = new HashMap<>();
+    private final FramePool pool;
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong labelled = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+
+    public SampleIngest(Teacher teacher, Path root, List<String> labels, SplitRule rule, int maxWidth, int maxHeight, int queueSize) {
+        this.teacher = teacher;
+        this.root = root;
+        this.labels = List.copyOf(labels);
+        this.rule = rule;
+        this.maxWidth = maxWidth;
+        this.maxHeight = maxHeight;
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, queueSize));
+        this.pool = new FramePool(1, maxWidth, maxHeight);
+        this.worker = new Thread(this::work, "edgetune-annotator");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Validates and queues one message; never blocks the caller (the connection's thread). */
+    public boolean offer(KuraMessage message) {
+        received.incrementAndGet();
+        KuraPayload p = message == null ? null : message.getPayload();
+        String why = null;
+        Sample s = null;
+        if (p == null) {
+            why = "no payload";
+        } else {
+            Object cam = p.getMetric("camera.id");
+            Object seq = p.getMetric("frame.sequence");
+            Object gw = message.getProperties().getOrDefault(GATEWAY_PROPERTY, "gateway");
+            byte[] body = p.getBody();
+            if (!(cam instanceof String c) || !SAFE_ID.matcher(c).matches() || c.equals("..")) {
+                why = "camera.id missing or unusable: " + cam;
+            } else if (!(gw instanceof String g) || !SAFE_ID.matcher(g).matches() || g.equals("..")) {
+                why = "gateway id unusable: " + gw;
+            } else if (!(seq instanceof Number n)) {
+                why = "frame.sequence missing";
+            } else if (body == null || body.length < 4 || (body[0] & 0xff) != 0xff || (body[1] & 0xff) != 0xd8) {
+                why = "body is not a JPEG";
+            } else {
+                long ts = p.getTimestamp() != null ? p.getTimestamp().getTime() : System.currentTimeMillis();
+                s = new Sample(g, c, n.longValue(), ts, body);
+            }
+        }
+        if (s == null) {
+            rejected.incrementAndGet();
+            LOG.warn("sample message refused: {}", why);
+            return false;
+        }
+        if (!queue.offer(s)) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void work() {
+        while (running) {
+            Sample s;
+            try {
+                s = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (s == null) {
+                continue;
+            }
+            try {
+                process(s);
+                labelled.incrementAndGet();
+            } catch (Exception | LinkageError e) {
+                failed.incrementAndGet();
+                LOG.warn("sample {}/{}/{} not labelled: {}", s.gateway(), s.camera(), s.sequence(), e.toString());
+            }
+        }
+    }
+
+    void process(Sample s) throws IOException, DetectionException {
+        Frame f = decode(s);
+        CocoDataset.Sample recorded;
+        try {
+            Teacher.Labels l = teacher.label(f);
+            recorded = dataset(s.gateway(), s.camera()).add(s.timestampMillis(), s.sequence(), f.width(), f.height(), s.jpeg(), l.finalLabels());
+        } finally {
+            f.release();
+        }
+        LOG.debug("sample {}/{}/{} labelled: image {} with {} boxes", s.gateway(), s.camera(), s.sequence(),
+                recorded.imageId(), recorded.annotations().size());
+    }
+
+    private Frame decode(Sample s) throws IOException {
+        try (BytePointer bytes = new BytePointer(s.jpeg()); Mat encoded = new Mat(1, s.jpeg().length,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC1, bytes);
+             Mat bgr = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR)) {
+            if (bgr.empty()) {
+                throw new IOException("JPEG does not decode");
+            }
+            if (bgr.cols() > maxWidth || bgr.rows() > maxHeight) {
+                throw new IOException("frame " + bgr.cols() + "x" + bgr.rows() + " exceeds the configured maximum " + maxWidth + "x" + maxHeight);
+            }
+            Frame f = pool.acquire();
+            if (f == null) {
+                throw new IllegalStateException("frame pool exhausted (a frame was not released)");
+            }
+            int n = bgr.cols() * bgr.rows() * 3;
+            ByteBuffer src = bgr.data().capacity(n).asByteBuffer();
+            ByteBuffer dst = f.pixels();
+            dst.clear();
+            dst.put(src);
+            dst.clear();
+            return f.fill(s.camera(), s.sequence(), s.timestampMillis(), System.nanoTime(), bgr.cols(), bgr.rows());
+        }
+    }
+
+    private CocoDataset dataset(String gateway, String camera) throws IOException {
+        String key = gateway + "/" + camera;
+        CocoDataset d = datasets.get(key);
+        if (d == null) {
+            d = CocoDataset.open(root.resolve(gateway), camera, labels, rule);
+            datasets.put(key, d);
+        }
+        return d;
+    }
+
+    /** Queued samples not yet labelled. */
+    public int pending() {
+        return queue.size();
+    }
+
+    public String counters() {
+        return "received " + received.get() + ", refused " + rejected.get() + ", dropped (queue full) " + dropped.get()
+                + ", labelled " + labelled.get() + ", failed " + failed.get() + ", pending " + queue.size();
+    }
+
+    /** Stops the worker with a bounded wait; queued samples are lost (the gateway can be asked again). */
+    @Override
+    public void close() {
+        running = false;
+        worker.interrupt();
+        try {
+            worker.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("annotator worker still labelling after 10 s; left to finish on its own");
+        }
+    }
+}
