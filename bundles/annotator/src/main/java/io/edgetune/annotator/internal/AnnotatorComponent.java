@@ -92,9 +92,17 @@ public class AnnotatorComponent implements ConfigurableComponent, CloudSubscribe
         TeacherSettings teacher = new TeacherSettings(c.tile_size(), c.tile_overlap(), c.small_tile_size(), 0.34,
                 0.55f, 2, c.final_threshold());
         SplitRule rule = new SplitRule(c.split_block_minutes() * 60_000L, c.split_validation_every(), c.split_guard_seconds() * 1000L);
-        ingest = new SampleIngest(new Teacher(detector, teacher), Paths.get(c.dataset_root()), active.labels(), rule,
+        SampleIngest started = new SampleIngest(new Teacher(detector, teacher), Paths.get(c.dataset_root()), active.labels(), rule,
                 c.max_width(), c.max_height(), c.queue_size());
-        subscriber.registerCloudSubscriberListener(this);
+        ingest = started;
+        try {
+            subscriber.registerCloudSubscriberListener(this);
+        } catch (RuntimeException e) {
+            // no worker thread may outlive a failed activation
+            ingest = null;
+            started.close();
+            throw e;
+        }
         LOG.info("annotator labelling samples into {} with model {} labels", c.dataset_root(), active.version());
     }
 

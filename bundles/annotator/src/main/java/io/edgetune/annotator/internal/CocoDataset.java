@@ -299,6 +299,11 @@ public final class CocoDataset {
                 Integer.parseInt(f[5]), List.copyOf(anns));
     }
 
+    /** True when the sample (camera timestamp and sequence) is already recorded. */
+    public boolean contains(long timestampMillis, long sequence) {
+        return byFile.containsKey(timestampMillis + "-" + sequence + ".jpg");
+    }
+
     public List<Sample> samples() {
         return List.copyOf(samples);
     }

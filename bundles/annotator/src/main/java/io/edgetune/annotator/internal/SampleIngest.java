@@ -56,6 +56,7 @@ public final class SampleIngest implements AutoCloseable {
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong labelled = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
 
     public SampleIngest(Teacher teacher, Path root, List<String> labels, SplitRule rule, int maxWidth, int maxHeight, int queueSize) {
         this.teacher = teacher;
@@ -121,8 +122,11 @@ public final class SampleIngest implements AutoCloseable {
                 continue;
             }
             try {
-                process(s);
-                labelled.incrementAndGet();
+                if (process(s)) {
+                    labelled.incrementAndGet();
+                } else {
+                    duplicates.incrementAndGet();
+                }
             } catch (Exception | LinkageError e) {
                 failed.incrementAndGet();
                 LOG.warn("sample {}/{}/{} not labelled: {}", s.gateway(), s.camera(), s.sequence(), e.toString());
@@ -130,17 +134,23 @@ public final class SampleIngest implements AutoCloseable {
         }
     }
 
-    void process(Sample s) throws IOException, DetectionException {
+    /** Labels and records one sample; false when it was already recorded (a redelivery: no teacher run). */
+    boolean process(Sample s) throws IOException, DetectionException {
+        CocoDataset dataset = dataset(s.gateway(), s.camera());
+        if (dataset.contains(s.timestampMillis(), s.sequence())) {
+            return false;
+        }
         Frame f = decode(s);
         CocoDataset.Sample recorded;
         try {
             Teacher.Labels l = teacher.label(f);
-            recorded = dataset(s.gateway(), s.camera()).add(s.timestampMillis(), s.sequence(), f.width(), f.height(), s.jpeg(), l.finalLabels());
+            recorded = dataset.add(s.timestampMillis(), s.sequence(), f.width(), f.height(), s.jpeg(), l.finalLabels());
         } finally {
             f.release();
         }
         LOG.debug("sample {}/{}/{} labelled: image {} with {} boxes", s.gateway(), s.camera(), s.sequence(),
                 recorded.imageId(), recorded.annotations().size());
+        return true;
     }
 
     private Frame decode(Sample s) throws IOException {
@@ -184,7 +194,7 @@ public final class SampleIngest implements AutoCloseable {
 
     public String counters() {
         return "received " + received.get() + ", refused " + rejected.get() + ", dropped (queue full) " + dropped.get()
-                + ", labelled " + labelled.get() + ", failed " + failed.get() + ", pending " + queue.size();
+                + ", labelled " + labelled.get() + ", duplicates " + duplicates.get() + ", failed " + failed.get() + ", pending " + queue.size();
     }
 
     /** Stops the worker with a bounded wait; queued samples are lost (the gateway can be asked again). */
