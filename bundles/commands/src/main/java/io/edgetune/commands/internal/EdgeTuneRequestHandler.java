@@ -1,15 +1,20 @@
 package io.edgetune.commands.internal;
 
+import io.edgetune.api.detect.Detection;
+import io.edgetune.api.detect.DetectionException;
+import io.edgetune.api.detect.Detections;
 import io.edgetune.api.detect.DetectorService;
 import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.frame.CameraService;
 import io.edgetune.api.frame.CameraStatus;
+import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
 import io.edgetune.api.model.ModelRegistry;
 import io.edgetune.api.motion.MotionService;
 import io.edgetune.api.upload.SamplingService;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,10 +289,39 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
             p.addMetric("frame.sequence", s.sequence());
             p.addMetric("frame.timestamp", s.timestampMillis());
             p.addMetric("content.type", "image/jpeg");
-            p.setBody(JpegEncoder.encode(s, jpegQuality));
+            List<Detection> boxes = detect(s, p);
+            p.setBody(JpegEncoder.encode(s, jpegQuality, boxes));
             return p;
         } catch (IOException e) {
             throw new CommandException(CommandException.FAILED, "JPEG encoding failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the detector on the whole snapshot frame so the boxes drawn belong
+     * to exactly this frame; without a detector the snapshot goes out plain,
+     * and the reply says why.
+     */
+    private List<Detection> detect(Snapshot s, KuraPayload p) {
+        DetectorService detector = services.detectorService();
+        if (detector == null) {
+            p.addMetric("boxes", "none: no detector running");
+            return List.of();
+        }
+        ByteBuffer pixels = ByteBuffer.allocateDirect(s.bgr().length);
+        pixels.put(s.bgr()).flip();
+        Frame frame = new Frame(pixels, null).fill(s.cameraId(), s.sequence(), s.timestampMillis(), System.nanoTime(),
+                s.width(), s.height());
+        try {
+            Detections d = detector.detect(frame, List.of());
+            p.addMetric("boxes", "full frame, model " + d.modelVersion());
+            p.addMetric("detections", d.detections().size());
+            return d.detections();
+        } catch (DetectionException | RuntimeException e) {
+            p.addMetric("boxes", "none: " + e.getMessage());
+            return List.of();
+        } finally {
+            frame.release();
         }
     }
 
