@@ -4,8 +4,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Whiteboard service: receives every frame of every camera. Called on the
- * camera's grabber thread, so it must return quickly; a listener with slow
- * work retains the frame, queues it (bounded) and releases it later.
+ * camera's delivery thread (the grabber hands frames to it, so a slow
+ * listener costs dropped frames, never a stalled decoder); it must still
+ * return quickly: a listener with slow work retains the frame, queues it
+ * (bounded) and releases it later.
  */
 @ConsumerType
 public interface FrameListener {
