@@ -112,7 +112,10 @@ public class TransportBundlesIT {
                     artifact("org.slf4j", "slf4j-simple", "1.7.36"),
                     artifact("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
                     artifact("io.edgetune", "io.edgetune.kura.api", "0.1.0-SNAPSHOT"),
-                    artifact("io.edgetune", "io.edgetune.api", "0.1.0-SNAPSHOT")}) {
+                    artifact("io.edgetune", "io.edgetune.api", "0.1.0-SNAPSHOT"),
+                    // the uploader encodes policy samples with OpenCV
+                    artifact("io.edgetune", "io.edgetune.bytedeco", "0.1.0-SNAPSHOT"),
+                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT")}) {
                 infra.add(ctx.installBundle(f.toURI().toString()));
             }
             for (Bundle b : infra) {
