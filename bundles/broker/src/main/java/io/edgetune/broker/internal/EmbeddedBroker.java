@@ -30,6 +30,8 @@ public final class EmbeddedBroker {
         p.setProperty("port", Integer.toString(settings.port()));
         p.setProperty("websocket_port", settings.websocketEnabled() ? Integer.toString(settings.websocketPort()) : "disabled");
         p.setProperty("allow_anonymous", Boolean.toString(settings.allowAnonymous()));
+        // MQTT 3.1.1 lets clean-session clients connect without an id (mosquitto_sub and most tools do)
+        p.setProperty("allow_zero_byte_client_id", "true");
         p.setProperty("persistence_enabled", Boolean.toString(settings.persistenceEnabled()));
         p.setProperty("data_path", dataDir.toString());
         // Moquette 0.17 reports usage to its authors unless told not to
