@@ -47,8 +47,7 @@ public final class SampleTaker {
     private final ArrayBlockingQueue<Pending> queue = new ArrayBlockingQueue<>(4);
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private volatile boolean running;
-    private Thread worker;
+    private final WorkerThread worker = new WorkerThread("edgetune-sampler", this::run);
 
     public SampleTaker(Supplier<Collection<String>> cameraIds, Supplier<CloudPublisher> publisher, float jpegQuality) {
         this.cameraIds = cameraIds;
@@ -90,31 +89,12 @@ public final class SampleTaker {
         }
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        worker = new Thread(this::run, "edgetune-sampler");
-        worker.setDaemon(true);
+    public void start() {
         worker.start();
     }
 
     public void stop(long timeoutMillis) {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = worker;
-            worker = null;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(timeoutMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.stop(timeoutMillis);
     }
 
     public long published() {
@@ -126,7 +106,7 @@ public final class SampleTaker {
     }
 
     private void run() {
-        while (running) {
+        while (worker.running()) {
             Pending p;
             try {
                 p = queue.poll(500, TimeUnit.MILLISECONDS);

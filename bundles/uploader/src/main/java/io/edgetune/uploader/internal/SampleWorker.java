@@ -45,8 +45,7 @@ public final class SampleWorker {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private volatile boolean running;
-    private Thread thread;
+    private final WorkerThread worker = new WorkerThread("edgetune-sample-encoder", this::run);
 
     /** @param jpegQuality 10..100 */
     public SampleWorker(int queueSize, Supplier<CloudPublisher> publisher, int jpegQuality) {
@@ -56,34 +55,15 @@ public final class SampleWorker {
     }
 
     boolean offer(Job job) {
-        return running && queue.offer(job);
+        return worker.running() && queue.offer(job);
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::run, "edgetune-sample-encoder");
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        worker.start();
     }
 
     public void stop(long timeoutMillis) {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-            thread = null;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(timeoutMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.stop(timeoutMillis);
         Job j;
         while ((j = queue.poll()) != null) {
             j.frame().release(); // give pooled frames back
@@ -108,7 +88,7 @@ public final class SampleWorker {
 
     private void run() {
         try (IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, jpegQuality)) {
-            while (running) {
+            while (worker.running()) {
                 Job j;
                 try {
                     j = queue.poll(500, TimeUnit.MILLISECONDS);

@@ -100,8 +100,7 @@ public final class Uploader {
     private final AtomicLong queueFull = new AtomicLong();
     private final AtomicLong noPublisher = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private volatile boolean running;
-    private Thread worker;
+    private final WorkerThread worker = new WorkerThread("edgetune-uploader", this::run);
 
     private final LongSupplier clock;
 
@@ -117,31 +116,12 @@ public final class Uploader {
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        worker = new Thread(this::run, "edgetune-uploader");
-        worker.setDaemon(true);
+    public void start() {
         worker.start();
     }
 
     public void stop(long timeoutMillis) {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = worker;
-            worker = null;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(timeoutMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.stop(timeoutMillis);
     }
 
     /** Cameras that get heartbeats even before their first detections (e.g. all configured cameras). */
@@ -273,7 +253,7 @@ public final class Uploader {
 
     private void run() {
         long lastTick = clock.getAsLong();
-        while (running) {
+        while (worker.running()) {
             Object m;
             try {
                 m = queue.poll(500, TimeUnit.MILLISECONDS);
