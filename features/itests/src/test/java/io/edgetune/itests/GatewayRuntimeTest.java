@@ -37,7 +37,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -67,7 +66,6 @@ public class GatewayRuntimeTest {
     private final AtomicLong motionResults = new AtomicLong();
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private org.osgi.service.cm.Configuration camera;
-    private org.osgi.service.cm.Configuration motion;
 
     @Configuration
     public Option[] config() {
@@ -97,7 +95,7 @@ public class GatewayRuntimeTest {
         c.put("target.fps", 10);
         camera.update(c);
 
-        motion = configAdmin.createFactoryConfiguration("io.edgetune.motion.MotionDetector", "?");
+        org.osgi.service.cm.Configuration motion = configAdmin.createFactoryConfiguration("io.edgetune.motion.MotionDetector", "?");
         Hashtable<String, Object> m = new Hashtable<>();
         m.put("camera.id", CAMERA);
         motion.update(m);
@@ -179,7 +177,7 @@ public class GatewayRuntimeTest {
     public void restartingAnyOneBundleLeavesTheOthersWorking() throws Exception {
         List<Bundle> targets = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
-            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+            boolean fragment = RuntimeBundles.isFragment(b);
             if (b.getBundleId() != 0 && !fragment && b != context.getBundle() && !b.getSymbolicName().startsWith("org.ops4j")
                     && !b.getSymbolicName().startsWith("org.apache.servicemix") && !b.getSymbolicName().contains("junit")
                     && !b.getSymbolicName().contains("hamcrest") && !b.getSymbolicName().contains("atinject")) {
@@ -223,7 +221,7 @@ public class GatewayRuntimeTest {
             if (b == ignored) {
                 continue;
             }
-            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+            boolean fragment = RuntimeBundles.isFragment(b);
             int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
             if (b.getState() != expected) {
                 problems.add(b.getSymbolicName() + " is in state " + b.getState() + ", expected " + expected);
@@ -287,17 +285,12 @@ public class GatewayRuntimeTest {
     }
 
     private CameraStatus cameraStatus() {
-        try {
-            for (ServiceReference<CameraService> r : context.getServiceReferences(CameraService.class, "(camera.id=" + CAMERA + ")")) {
-                CameraService s = context.getService(r);
-                if (s != null) {
-                    return s.status();
-                }
+        for (CameraStatus s : allCameraStatuses()) {
+            if (CAMERA.equals(s.cameraId())) {
+                return s;
             }
-            return null;
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new AssertionError(e);
         }
+        return null;
     }
 
     private List<CameraStatus> allCameraStatuses() {

@@ -20,7 +20,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -76,7 +75,7 @@ public class KuraDeploymentPackageTest {
             names.add(info.getSymbolicName());
             Bundle b = dp.getBundle(info.getSymbolicName());
             assertNotNull(info.getSymbolicName() + " not installed", b);
-            boolean fragment = (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+            boolean fragment = RuntimeBundles.isFragment(b);
             int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
             if (b.getState() != expected) {
                 problems.add(b.getSymbolicName() + " in state " + b.getState());

@@ -67,6 +67,11 @@ final class RuntimeBundles {
         }
     }
 
+    static boolean isFragment(org.osgi.framework.Bundle b) {
+        return (b.adapt(org.osgi.framework.wiring.BundleRevision.class).getTypes()
+                & org.osgi.framework.wiring.BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
     private static boolean isFragment(File jar) {
         try (JarFile jf = new JarFile(jar)) {
             return jf.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
