@@ -3,7 +3,7 @@ package io.edgetune.inference;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.edgetune.inference.internal.SsdAnchors;
+import io.edgetune.inference.ssd.SsdAnchors;
 import org.junit.Test;
 
 public class SsdAnchorsTest {

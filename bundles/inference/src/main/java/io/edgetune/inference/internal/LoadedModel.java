@@ -5,6 +5,9 @@ import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.Region;
+import io.edgetune.inference.ssd.InputPreparer;
+import io.edgetune.inference.ssd.SsdAnchors;
+import io.edgetune.inference.ssd.SsdDecoder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +23,16 @@ public final class LoadedModel implements AutoCloseable {
     /** y, x, h, w scale factors of the TF OD API box coder used by SSD MobileNet. */
     public static final float[] DEFAULT_BOX_SCALES = {10f, 10f, 5f, 5f};
 
+    /** Manifest metrics "threshold.{label}" override the configured score threshold for that class. */
+    public static final String THRESHOLD_PREFIX = "threshold.";
+
     private final ModelDescriptor descriptor;
     private final InferenceEngine engine;
     private final InputPreparer preparer;
     private final SsdDecoder decoder;
     private final List<String> labels;
+    /** Per class id, the score threshold the model's manifest sets for it ("threshold.{label}"), NaN if none. */
+    private final float[] classThresholds;
     private Set<String> allowedFor;
     private boolean[] allowed;
 
@@ -42,6 +50,7 @@ public final class LoadedModel implements AutoCloseable {
                     + labels.size() + " labels");
         }
         this.decoder = new SsdDecoder(anchors, DEFAULT_BOX_SCALES);
+        this.classThresholds = classThresholds(descriptor);
         this.preparer = new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
     }
 
@@ -113,7 +122,7 @@ public final class LoadedModel implements AutoCloseable {
             long t = System.nanoTime();
             engine.invoke();
             inference += System.nanoTime() - t;
-            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), allow,
+            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), classThresholds, allow,
                     r.x(), r.y(), r.width(), r.height(), i);
         }
         List<Detection> found = decoder.suppress(s.nmsIou(), s.maxDetections(), labels);
@@ -142,6 +151,38 @@ public final class LoadedModel implements AutoCloseable {
         x = Math.max(0, Math.min(x, frameWidth - w));
         y = Math.max(0, Math.min(y, frameHeight - h));
         return new Region(x, y, w, h);
+    }
+
+    /**
+     * Score thresholds chosen per class when the model was trained (manifest metrics "threshold.{label}");
+     * null when there are none. Values outside [0,1] are a broken manifest and rejected.
+     */
+    static float[] classThresholds(ModelDescriptor d) {
+        if (d.metrics() == null || d.metrics().isEmpty()) {
+            return null;
+        }
+        float[] t = new float[d.labels().size()];
+        java.util.Arrays.fill(t, Float.NaN);
+        boolean any = false;
+        for (int c = 1; c < t.length; c++) {
+            Double v = d.metrics().get(THRESHOLD_PREFIX + d.labels().get(c));
+            if (v == null) {
+                continue;
+            }
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException("manifest metric " + THRESHOLD_PREFIX + d.labels().get(c) + " = " + v
+                        + " is not a score threshold in [0,1]");
+            }
+            t[c] = v.floatValue();
+            any = true;
+        }
+        return any ? t : null;
+    }
+
+    /** The score threshold this model uses for a class id: its own from the manifest, else the configured one. */
+    public float scoreThreshold(int classId, DetectorSettings s) {
+        return classThresholds != null && classId < classThresholds.length && !Float.isNaN(classThresholds[classId])
+                ? classThresholds[classId] : s.scoreThreshold();
     }
 
     private boolean[] allowedClasses(Set<String> names) {

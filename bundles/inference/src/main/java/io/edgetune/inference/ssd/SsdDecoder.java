@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.ssd;
 
 import io.edgetune.api.detect.Detection;
 import java.nio.FloatBuffer;
@@ -34,6 +34,7 @@ public final class SsdDecoder {
     private int[] crop = new int[0];
     private int[] order = new int[0];
     private boolean[] dropped = new boolean[0];
+    private float[] minLogits = new float[0];
     private int size;
 
     /** @param boxScales y, x, h, w scale factors of the box coder (10, 10, 5, 5 for the TF OD API SSDs) */
@@ -67,13 +68,30 @@ public final class SsdDecoder {
      */
     public void decode(FloatBuffer boxes, FloatBuffer logits, int classes, float scoreThreshold, boolean[] allowed,
                        float ox, float oy, float ow, float oh, int cropIndex) {
+        decode(boxes, logits, classes, scoreThreshold, null, allowed, ox, oy, ow, oh, cropIndex);
+    }
+
+    /**
+     * As {@link #decode(FloatBuffer, FloatBuffer, int, float, boolean[], float, float, float, float, int)}, with
+     * per-class score thresholds.
+     *
+     * @param classThresholds per class id, the score that class needs instead of scoreThreshold; NaN (or a
+     *                        missing entry, or a null array) means scoreThreshold
+     */
+    public void decode(FloatBuffer boxes, FloatBuffer logits, int classes, float scoreThreshold, float[] classThresholds,
+                       boolean[] allowed, float ox, float oy, float ow, float oh, int cropIndex) {
         int n = anchors.count();
         if (boxes.capacity() < n * 4 || logits.capacity() < n * classes) {
             throw new IllegalArgumentException("outputs hold fewer than " + n + " anchors");
         }
         // compare logits, not probabilities: sigmoid only for the survivors
-        float t = Math.min(Math.max(scoreThreshold, 1e-6f), 1 - 1e-6f);
-        float minLogit = (float) Math.log(t / (1 - t));
+        if (minLogits.length < classes) {
+            minLogits = new float[classes];
+        }
+        for (int c = 0; c < classes; c++) {
+            float own = classThresholds != null && c < classThresholds.length ? classThresholds[c] : Float.NaN;
+            minLogits[c] = logit(Float.isNaN(own) ? scoreThreshold : own);
+        }
         for (int a = 0; a < n; a++) {
             int row = a * classes;
             boolean decoded = false;
@@ -83,7 +101,7 @@ public final class SsdDecoder {
             float by2 = 0;
             for (int c = 1; c < classes; c++) {
                 float logit = logits.get(row + c);
-                if (logit < minLogit || (allowed != null && (c >= allowed.length || !allowed[c]))) {
+                if (logit < minLogits[c] || (allowed != null && (c >= allowed.length || !allowed[c]))) {
                     continue;
                 }
                 if (!decoded) {
@@ -151,6 +169,11 @@ public final class SsdDecoder {
             }
         }
         return out;
+    }
+
+    private static float logit(float threshold) {
+        float t = Math.min(Math.max(threshold, 1e-6f), 1 - 1e-6f);
+        return (float) Math.log(t / (1 - t));
     }
 
     private static float clamp01(float v) {

@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.ssd;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
@@ -66,7 +66,19 @@ public final class InputPreparer implements AutoCloseable {
         int cy = Math.max(0, Math.min(y, fh - 1));
         int cw = Math.max(1, Math.min(w, fw - cx));
         int ch = Math.max(1, Math.min(h, fh - cy));
-        Mat full = frameMat(frame);
+        prepareRegion(frameMat(frame), fw, fh, cx, cy, cw, ch);
+    }
+
+    /** Fills the input tensor from a whole BGR image (8-bit, 3 channels), as the full-frame pass does for a frame. */
+    public void prepare(Mat bgr) {
+        if (bgr.type() != CV_8UC3 || bgr.cols() < 1 || bgr.rows() < 1) {
+            throw new IllegalArgumentException("expected a non-empty 8-bit BGR image, found type " + bgr.type()
+                    + " size " + bgr.cols() + "x" + bgr.rows());
+        }
+        prepareRegion(bgr, bgr.cols(), bgr.rows(), 0, 0, bgr.cols(), bgr.rows());
+    }
+
+    private void prepareRegion(Mat full, int fw, int fh, int cx, int cy, int cw, int ch) {
         view.put(full);
         if (cx != 0 || cy != 0 || cw != fw || ch != fh) {
             // adjustROI moves the view's edges outwards by the given amounts; negative shrinks it
