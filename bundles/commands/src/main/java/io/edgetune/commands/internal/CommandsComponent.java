@@ -53,6 +53,29 @@ public class CommandsComponent implements ConfigurableComponent, EdgeTuneRequest
 
         @AttributeDefinition(name = "Snapshot JPEG quality (%)", min = "10", max = "100")
         int snapshot_jpeg_quality() default 85;
+
+        @AttributeDefinition(name = "Upload directory", description = "Where partial model uploads (models/upload/{id}) are kept across "
+                + "restarts; empty means the bundle's data area.", required = false)
+        String upload_dir() default "";
+
+        @AttributeDefinition(name = "Largest upload chunk (bytes)", min = "1024", max = "16777216")
+        int upload_chunk_max_bytes() default DeliverySettings.DEFAULT_CHUNK_MAX_BYTES;
+
+        @AttributeDefinition(name = "Largest model package (bytes)", description = "For uploads, downloads and models/install.", min = "1")
+        long model_package_max_bytes() default 128L << 20;
+
+        @AttributeDefinition(name = "Partial uploads kept at once", min = "1", max = "100")
+        int upload_max_count() default 4;
+
+        @AttributeDefinition(name = "Disk reserved for partial uploads (bytes)", description = "Sum of the declared sizes of all uploads in progress.",
+                min = "1")
+        long upload_max_total_bytes() default 256L << 20;
+
+        @AttributeDefinition(name = "Partial upload expiry (minutes)", description = "An upload untouched this long is deleted.", min = "1")
+        int upload_expiry_minutes() default 1440;
+
+        @AttributeDefinition(name = "Download timeout (ms)", description = "models/install with a url: connect to last byte.", min = "100")
+        int download_timeout_ms() default 120_000;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -78,10 +101,22 @@ public class CommandsComponent implements ConfigurableComponent, EdgeTuneRequest
     void activate(BundleContext context, Config config) {
         this.context = context;
         EdgeTuneRequestHandler h = new EdgeTuneRequestHandler(this, config.snapshot_timeout_ms(),
-                Math.max(10, Math.min(100, config.snapshot_jpeg_quality())) / 100f);
+                Math.max(10, Math.min(100, config.snapshot_jpeg_quality())) / 100f, delivery(config));
         synchronized (registries) {
             handler = h;
             registries.forEach(r -> register(r, h));
+        }
+    }
+
+    static DeliverySettings delivery(Config c) {
+        String dir = c.upload_dir() == null ? "" : c.upload_dir().trim();
+        try {
+            return new DeliverySettings(dir.isEmpty() ? null : Path.of(dir), c.upload_chunk_max_bytes(), c.model_package_max_bytes(),
+                    c.upload_max_count(), c.upload_max_total_bytes(), c.upload_expiry_minutes() * 60_000L, c.download_timeout_ms());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}; using the default model delivery limits", e.getMessage());
+            DeliverySettings d = DeliverySettings.defaults();
+            return dir.isEmpty() ? d : d.withUploadDir(Path.of(dir));
         }
     }
 

@@ -66,11 +66,31 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
     private final Services services;
     private final long snapshotTimeoutMillis;
     private final float jpegQuality;
+    private final DeliverySettings delivery;
+    private UploadStore uploads;
 
     public EdgeTuneRequestHandler(Services services, long snapshotTimeoutMillis, float jpegQuality) {
+        this(services, snapshotTimeoutMillis, jpegQuality, DeliverySettings.defaults());
+    }
+
+    public EdgeTuneRequestHandler(Services services, long snapshotTimeoutMillis, float jpegQuality, DeliverySettings delivery) {
         this.services = services;
         this.snapshotTimeoutMillis = snapshotTimeoutMillis;
         this.jpegQuality = jpegQuality;
+        this.delivery = delivery;
+    }
+
+    /** The partial uploads, opened on first use (the work directory may not exist before). */
+    synchronized UploadStore uploads() throws CommandException {
+        if (uploads == null) {
+            Path dir = delivery.uploadDir() != null ? delivery.uploadDir() : services.workDirectory().resolve("partial");
+            try {
+                uploads = new UploadStore(dir, delivery);
+            } catch (IOException e) {
+                throw new CommandException(CommandException.FAILED, "cannot open the upload directory " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return uploads;
     }
 
     @Override
@@ -145,6 +165,11 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
             case STATUS -> status();
             case MODELS -> models();
             case MODEL_INSTALL -> install(c);
+            case MODEL_INSTALL_URL -> installFromUrl(c);
+            case MODEL_UPLOAD_CHUNK -> uploadChunk(c.transfer());
+            case MODEL_UPLOAD_STATUS -> uploadStatus(c.transfer().uploadId());
+            case MODEL_UPLOAD_COMMIT -> uploadCommit(c);
+            case MODEL_UPLOAD_ABORT -> uploadAbort(c.transfer().uploadId());
             case MODEL_ACTIVATE -> modelChange(c, "activate");
             case MODEL_ROLLBACK -> modelChange(c, "rollback");
             case CAMERA_SNAPSHOT -> snapshot(c.cameraId());
@@ -228,33 +253,119 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
     }
 
     private KuraPayload install(Command c) throws CommandException {
+        if (c.modelPackage().length > delivery.packageMaxBytes()) {
+            throw CommandException.badRequest("package of " + c.modelPackage().length + " bytes is larger than the limit of "
+                    + delivery.packageMaxBytes());
+        }
         ModelRegistry registry = require(services.modelRegistry(), "model registry");
         Path file = null;
         try {
-            Path dir = services.workDirectory();
-            Files.createDirectories(dir);
-            file = Files.createTempFile(dir, "upload-", ".model");
+            file = tempFile();
             Files.write(file, c.modelPackage());
+            return installFile(registry, file, c.activate());
+        } catch (IOException e) {
+            throw new CommandException(CommandException.FAILED, "cannot store the model package: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    private KuraPayload installFromUrl(Command c) throws CommandException, InterruptedException {
+        ModelRegistry registry = require(services.modelRegistry(), "model registry");
+        Path file = null;
+        try {
+            file = tempFile();
+            long t0 = System.nanoTime();
+            long bytes = new ModelDownloader(delivery.downloadTimeoutMillis(), delivery.packageMaxBytes())
+                    .download(c.transfer().url(), c.transfer().sha256(), file);
+            LOG.info("model package downloaded from {}: {} bytes in {} ms", c.transfer().url(), bytes, (System.nanoTime() - t0) / 1_000_000);
+            KuraPayload p = installFile(registry, file, c.activate());
+            p.addMetric("bytes", bytes);
+            return p;
+        } catch (IOException e) {
+            throw new CommandException(CommandException.FAILED, "cannot store the model package: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    private KuraPayload uploadChunk(Command.Transfer t) throws CommandException {
+        UploadStore.State s = uploads().append(t);
+        KuraPayload p = payload();
+        p.addMetric("received", s.received());
+        p.addMetric("total.size", s.totalSize());
+        p.addMetric("complete", s.complete());
+        return p;
+    }
+
+    private KuraPayload uploadStatus(String id) throws CommandException {
+        UploadStore.State s = uploads().status(id);
+        KuraPayload p = payload();
+        p.addMetric("received", s.received());
+        p.addMetric("total.size", s.totalSize());
+        p.addMetric("sha256", s.sha256());
+        p.addMetric("complete", s.complete());
+        p.addMetric("chunk.max.bytes", delivery.chunkMaxBytes());
+        return p;
+    }
+
+    private KuraPayload uploadAbort(String id) throws CommandException {
+        boolean removed = uploads().remove(id);
+        LOG.info("model upload {} {}", id, removed ? "aborted" : "abort: no such upload");
+        KuraPayload p = payload();
+        p.addMetric("removed", removed);
+        return p;
+    }
+
+    /**
+     * Installs a complete upload. Whatever the registry says, the upload is
+     * gone afterwards: a refused package does not get better by retrying.
+     */
+    private KuraPayload uploadCommit(Command c) throws CommandException {
+        ModelRegistry registry = require(services.modelRegistry(), "model registry");
+        UploadStore store = uploads();
+        String id = c.transfer().uploadId();
+        Path part = store.completed(id);
+        try {
+            long bytes = Files.size(part);
+            KuraPayload p = installFile(registry, part, c.activate());
+            p.addMetric("bytes", bytes);
+            return p;
+        } catch (IOException e) {
+            throw new CommandException(CommandException.FAILED, "cannot read upload '" + id + "': " + e.getMessage(), e);
+        } finally {
+            store.remove(id);
+        }
+    }
+
+    private KuraPayload installFile(ModelRegistry registry, Path file, boolean activate) throws CommandException {
+        try {
             ModelDescriptor installed = registry.install(file);
-            if (c.activate()) {
+            if (activate) {
                 installed = registry.activate(installed.version());
             }
             KuraPayload p = payload();
             p.addMetric("version", installed.version());
-            p.addMetric("activated", c.activate());
+            p.addMetric("activated", activate);
             json(p, describe(installed));
             return p;
         } catch (ModelException e) {
             throw new CommandException(CommandException.BAD_REQUEST, "model package refused: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new CommandException(CommandException.FAILED, "cannot store the model package: " + e.getMessage(), e);
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete {}: {}", file, e.getMessage());
-                }
+        }
+    }
+
+    private Path tempFile() throws IOException {
+        Path dir = services.workDirectory();
+        Files.createDirectories(dir);
+        return Files.createTempFile(dir, "upload-", ".model");
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete {}: {}", file, e.getMessage());
             }
         }
     }
