@@ -1,0 +1,272 @@
+package io.edgetune.metrics;
+
+import io.edgetune.api.detect.Detection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+
+/**
+ * Accumulates detection results image by image and reports their quality against reference boxes.
+ *
+ * <p>Matching (per image, per class): predictions are taken by descending score (input order among equal
+ * scores); each takes the still unmatched truth of its class with the highest IoU, if that IoU reaches the
+ * threshold. A truth is matched at most once, so duplicates of one object count as false positives.
+ * Matching does not depend on the operating threshold: the predictions above it are matched first, so the
+ * matches among them are exactly the ones a thresholded evaluation would find.
+ *
+ * <p>AP is the all-point interpolated area under the precision/recall curve (precision made monotone from
+ * the right), computed per class over all images; predictions with equal scores form one step of the curve,
+ * so the result does not depend on their order. The overall AP is the mean over classes that have truths.
+ *
+ * <p>Object sizes follow COCO: small &lt; 32², medium 32²–96², large &ge; 96² px of box area. A truth counts in
+ * the bucket of its own area, a matched prediction in the bucket of its truth, an unmatched prediction in the
+ * bucket of its own area.
+ *
+ * <p>Not thread-safe for concurrent {@link #add} calls from several threads without external ordering; the
+ * methods are synchronized so a reporter thread may read while a worker adds.
+ */
+public final class DetectionEvaluation {
+
+    /** Upper area bounds (exclusive) of the small and medium buckets, COCO's 32² and 96² px. */
+    public static final double SMALL_AREA = 32.0 * 32.0;
+    public static final double MEDIUM_AREA = 96.0 * 96.0;
+    private static final String[] BUCKET_NAMES = {"small", "medium", "large"};
+    private static final double[] BUCKET_MIN = {0, SMALL_AREA, MEDIUM_AREA};
+    private static final double[] BUCKET_MAX = {SMALL_AREA, MEDIUM_AREA, Double.POSITIVE_INFINITY};
+
+    private final double iouThreshold;
+    private final Map<Integer, ClassData> classes = new TreeMap<>();
+    private int images;
+
+    /** @param iouThreshold the IoU a prediction needs with a truth to match it, in (0, 1]; 0.5 is the usual one */
+    public DetectionEvaluation(double iouThreshold) {
+        if (!(iouThreshold > 0 && iouThreshold <= 1)) {
+            throw new IllegalArgumentException("IoU threshold must be in (0, 1], got " + iouThreshold);
+        }
+        this.iouThreshold = iouThreshold;
+    }
+
+    public double iouThreshold() {
+        return iouThreshold;
+    }
+
+    /**
+     * Adds one image.
+     *
+     * @param truth     reference boxes (e.g. teacher labels); may be empty
+     * @param predicted predictions at any score (do not pre-filter: AP uses the whole score range); may be empty
+     */
+    public synchronized void add(List<Detection> truth, List<Detection> predicted) {
+        if (truth == null || predicted == null) {
+            throw new IllegalArgumentException("truth and predicted lists are required (use an empty list for none)");
+        }
+        for (Detection p : predicted) {
+            if (p == null || Float.isNaN(p.score())) {
+                throw new IllegalArgumentException("prediction without a score: " + p);
+            }
+        }
+        for (Detection t : truth) {
+            if (t == null) {
+                throw new IllegalArgumentException("null truth box");
+            }
+        }
+        Map<Integer, List<Detection>> truthByClass = byClass(truth);
+        Map<Integer, List<Detection>> predByClass = byClass(predicted);
+        for (Map.Entry<Integer, List<Detection>> e : truthByClass.entrySet()) {
+            ClassData data = data(e.getKey(), e.getValue().get(0).label());
+            for (Detection t : e.getValue()) {
+                data.truths++;
+                data.truthsBySize[bucket(t.area())]++;
+            }
+        }
+        for (Map.Entry<Integer, List<Detection>> e : predByClass.entrySet()) {
+            List<Detection> preds = new ArrayList<>(e.getValue());
+            preds.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
+            List<Detection> truths = truthByClass.getOrDefault(e.getKey(), List.of());
+            boolean[] taken = new boolean[truths.size()];
+            ClassData data = data(e.getKey(), preds.get(0).label());
+            for (Detection p : preds) {
+                int best = -1;
+                float bestIou = 0;
+                for (int i = 0; i < truths.size(); i++) {
+                    if (taken[i]) {
+                        continue;
+                    }
+                    float iou = p.iou(truths.get(i));
+                    if (iou >= iouThreshold && (best < 0 || iou > bestIou)) {
+                        best = i;
+                        bestIou = iou;
+                    }
+                }
+                if (best >= 0) {
+                    taken[best] = true;
+                    data.predictions.add(new Scored(p.score(), true, bucket(truths.get(best).area())));
+                } else {
+                    data.predictions.add(new Scored(p.score(), false, bucket(p.area())));
+                }
+            }
+        }
+        images++;
+    }
+
+    /** Number of images added so far. */
+    public synchronized int images() {
+        return images;
+    }
+
+    /**
+     * The quality of everything added so far.
+     *
+     * @param operatingThreshold score at or above which a prediction counts for recall and precision
+     * @param labelOf            names for class ids; may be null or return null, then the label carried by the
+     *                           detections is used
+     */
+    public synchronized Report report(double operatingThreshold, IntFunction<String> labelOf) {
+        List<ClassReport> perClass = new ArrayList<>();
+        double apSum = 0;
+        int apClasses = 0;
+        int truths = 0;
+        int matched = 0;
+        int kept = 0;
+        for (Map.Entry<Integer, ClassData> e : classes.entrySet()) {
+            ClassData d = e.getValue();
+            Scored[] all = d.predictions.toArray(new Scored[0]);
+            double ap = d.truths == 0 ? Double.NaN : averagePrecision(all, d.truths, -1);
+            int tp = 0;
+            int n = 0;
+            for (Scored s : all) {
+                if (s.score >= operatingThreshold) {
+                    n++;
+                    if (s.truePositive) {
+                        tp++;
+                    }
+                }
+            }
+            String label = labelOf == null ? null : labelOf.apply(e.getKey());
+            perClass.add(new ClassReport(e.getKey(), label != null ? label : d.label, d.truths, ap,
+                    ratio(tp, d.truths), ratio(tp, n)));
+            if (d.truths > 0) {
+                apSum += ap;
+                apClasses++;
+            }
+            truths += d.truths;
+            matched += tp;
+            kept += n;
+        }
+        SizeReport small = sizeReport(0, operatingThreshold);
+        return new Report(apClasses == 0 ? Double.NaN : apSum / apClasses, ratio(matched, truths), ratio(matched, kept),
+                operatingThreshold, images, truths, kept, perClass, small.ap(), small.recall(), small.truths());
+    }
+
+    /** Quality per size bucket (small, medium, large), e.g. for a recall-by-size plot. */
+    public synchronized List<SizeReport> bySize(double operatingThreshold) {
+        List<SizeReport> out = new ArrayList<>(BUCKET_NAMES.length);
+        for (int b = 0; b < BUCKET_NAMES.length; b++) {
+            out.add(sizeReport(b, operatingThreshold));
+        }
+        return out;
+    }
+
+    private SizeReport sizeReport(int bucket, double operatingThreshold) {
+        double apSum = 0;
+        int apClasses = 0;
+        int truths = 0;
+        int matched = 0;
+        int kept = 0;
+        for (ClassData d : classes.values()) {
+            int classTruths = d.truthsBySize[bucket];
+            Scored[] all = d.predictions.toArray(new Scored[0]);
+            if (classTruths > 0) {
+                apSum += averagePrecision(all, classTruths, bucket);
+                apClasses++;
+            }
+            for (Scored s : all) {
+                if (s.bucket == bucket && s.score >= operatingThreshold) {
+                    kept++;
+                    if (s.truePositive) {
+                        matched++;
+                    }
+                }
+            }
+            truths += classTruths;
+        }
+        return new SizeReport(BUCKET_NAMES[bucket], BUCKET_MIN[bucket], BUCKET_MAX[bucket], truths, kept,
+                apClasses == 0 ? Double.NaN : apSum / apClasses, ratio(matched, truths), ratio(matched, kept));
+    }
+
+    /**
+     * All-point interpolated AP of one class; predictions of other buckets are left out when bucket &ge; 0.
+     * Equal scores are one step of the curve.
+     */
+    static double averagePrecision(Scored[] predictions, int truths, int bucket) {
+        Scored[] sorted = Arrays.stream(predictions)
+                .filter(s -> bucket < 0 || s.bucket == bucket)
+                .sorted(Comparator.comparingDouble((Scored s) -> s.score).reversed())
+                .toArray(Scored[]::new);
+        double[] recall = new double[sorted.length];
+        double[] precision = new double[sorted.length];
+        int points = 0;
+        int tp = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i].truePositive) {
+                tp++;
+            }
+            boolean endOfTie = i + 1 == sorted.length || sorted[i + 1].score != sorted[i].score;
+            if (endOfTie) {
+                recall[points] = (double) tp / truths;
+                precision[points] = (double) tp / (i + 1);
+                points++;
+            }
+        }
+        // precision envelope: the best precision reachable at this recall or beyond
+        for (int i = points - 2; i >= 0; i--) {
+            precision[i] = Math.max(precision[i], precision[i + 1]);
+        }
+        double ap = 0;
+        double previousRecall = 0;
+        for (int i = 0; i < points; i++) {
+            ap += (recall[i] - previousRecall) * precision[i];
+            previousRecall = recall[i];
+        }
+        return ap;
+    }
+
+    static int bucket(double area) {
+        return area < SMALL_AREA ? 0 : area < MEDIUM_AREA ? 1 : 2;
+    }
+
+    private static double ratio(int num, int den) {
+        return den == 0 ? Double.NaN : (double) num / den;
+    }
+
+    private ClassData data(int classId, String label) {
+        return classes.computeIfAbsent(classId, id -> new ClassData(label));
+    }
+
+    private static Map<Integer, List<Detection>> byClass(List<Detection> boxes) {
+        Map<Integer, List<Detection>> out = new TreeMap<>();
+        for (Detection d : boxes) {
+            out.computeIfAbsent(d.classId(), id -> new ArrayList<>()).add(d);
+        }
+        return out;
+    }
+
+    /** One prediction after matching: its score, whether it found a truth, and its size bucket. */
+    record Scored(double score, boolean truePositive, int bucket) {
+    }
+
+    private static final class ClassData {
+        final String label;
+        final int[] truthsBySize = new int[BUCKET_NAMES.length];
+        final List<Scored> predictions = new ArrayList<>();
+        int truths;
+
+        ClassData(String label) {
+            this.label = label;
+        }
+    }
+}

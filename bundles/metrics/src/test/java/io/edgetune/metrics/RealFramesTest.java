@@ -1,0 +1,152 @@
+package io.edgetune.metrics;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.edgetune.annotator.internal.Teacher;
+import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.api.detect.Detection;
+import io.edgetune.api.detect.DetectionException;
+import io.edgetune.api.detect.Detections;
+import io.edgetune.api.detect.DetectorService;
+import io.edgetune.api.detect.DetectorStatus;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.frame.FramePool;
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.api.motion.Region;
+import io.edgetune.inference.internal.DetectorSettings;
+import io.edgetune.inference.internal.EngineException;
+import io.edgetune.inference.internal.EngineOptions;
+import io.edgetune.inference.internal.LoadedModel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The real model on the full frame of vtest.avi against the annotator's teacher (full frame + native
+ * resolution tiles, fused) as reference, on a few frames.
+ */
+public class RealFramesTest {
+
+    private static final int[] FRAMES = {40, 120, 200, 280};
+    private static LoadedModel model;
+    private static final List<List<Detection>> TEACHER = new ArrayList<>();
+    private static final List<List<Detection>> EDGE = new ArrayList<>();
+    private static List<String> labels;
+
+    @BeforeClass
+    public static void labelFrames() throws Exception {
+        Path assets = Paths.get(System.getProperty("edgetune.assets", System.getProperty("user.home") + "/.cache/edgetune"));
+        labels = new ArrayList<>();
+        for (String l : Files.readAllLines(assets.resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
+            if (!l.isBlank()) {
+                labels.add(l.trim());
+            }
+        }
+        ModelDescriptor d = new ModelDescriptor("edge-v1", "", labels, 300, 300, "ssd-mobilenet-v2:300", null, java.util.Map.of(), 0L, false);
+        model = LoadedModel.load(d, assets.resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), null, "javacpp", EngineOptions.cpu(2));
+        DetectorSettings edge = DetectorSettings.defaults().withMode(Detections.Mode.FULL_FRAME).withScoreThreshold(0.05f);
+        DetectorSettings tiles = DetectorSettings.defaults().withScoreThreshold(0.3f);
+        Teacher teacher = new Teacher(new DetectorService() {
+            @Override
+            public Detections detect(Frame frame, List<Region> regions) throws DetectionException {
+                try {
+                    return model.detect(frame, regions, tiles);
+                } catch (EngineException e) {
+                    throw new DetectionException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public DetectorStatus status() {
+                throw new UnsupportedOperationException();
+            }
+        }, TeacherSettings.defaults());
+
+        FramePool pool = new FramePool(1, 768, 576);
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(assets.resolve("vtest.avi").toFile())) {
+            g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+            g.start();
+            int next = 0;
+            for (int n = 0; next < FRAMES.length; n++) {
+                org.bytedeco.javacv.Frame f = g.grabImage();
+                if (n != FRAMES[next]) {
+                    continue;
+                }
+                Frame frame = pool.acquire();
+                ByteBuffer src = (ByteBuffer) f.image[0];
+                ByteBuffer dst = frame.pixels();
+                dst.clear();
+                for (int y = 0; y < f.imageHeight; y++) {
+                    src.limit(y * f.imageStride + f.imageWidth * 3).position(y * f.imageStride);
+                    dst.put(src);
+                }
+                src.clear();
+                dst.clear();
+                frame.fill("vtest", n, n * 100L, System.nanoTime(), f.imageWidth, f.imageHeight);
+                TEACHER.add(teacher.label(frame).finalLabels());
+                EDGE.add(model.detect(frame, List.of(), edge).detections());
+                frame.release();
+                next++;
+            }
+        }
+    }
+
+    @AfterClass
+    public static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    public void fullFrameAgainstTheTeacher() {
+        DetectionEvaluation e = new DetectionEvaluation(0.5);
+        for (int i = 0; i < FRAMES.length; i++) {
+            e.add(TEACHER.get(i), EDGE.get(i));
+        }
+        Report r = e.report(0.5, labels::get);
+        Report low = e.report(0.1, labels::get);
+        System.out.printf("full frame vs teacher on %d frames: %d truths (%d small), AP@0.5 %.3f, recall %.3f, "
+                        + "precision %.3f at 0.5; recall %.3f at 0.1; AP small %.3f, recall small %.3f%n",
+                r.images(), r.truths(), r.smallTruths(), r.ap(), r.recall(), r.precision(), low.recall(), r.apSmall(), r.recallSmall());
+        assertEquals(FRAMES.length, r.images());
+        assertTrue("the teacher labels people in the plaza", r.truths() >= 10);
+        assertTrue(r.recall() > 0 && r.recall() < 1);
+        assertTrue(r.precision() > 0 && r.precision() <= 1);
+        assertTrue(r.ap() > 0 && r.ap() <= 1);
+        assertTrue("a lower threshold keeps more", low.recall() >= r.recall() && low.predictions() >= r.predictions());
+        // the teacher's tiles exist to find the small people the full frame misses
+        assertTrue(r.smallTruths() > 0);
+        assertTrue(r.recallSmall() < r.recall());
+        int bucketTruths = 0;
+        for (SizeReport s : e.bySize(0.5)) {
+            bucketTruths += s.truths();
+        }
+        assertEquals(r.truths(), bucketTruths);
+    }
+
+    @Test
+    public void thePredictionsAgainstThemselvesArePerfect() {
+        DetectionEvaluation e = new DetectionEvaluation(0.5);
+        for (List<Detection> edge : EDGE) {
+            List<Detection> kept = edge.stream().filter(d -> d.score() >= 0.5f).toList();
+            e.add(kept, kept);
+        }
+        Report r = e.report(0.5, null);
+        assertTrue(r.truths() > 0);
+        assertEquals(1.0, r.ap(), 1e-9);
+        assertEquals(1.0, r.recall(), 1e-9);
+        assertEquals(1.0, r.precision(), 1e-9);
+    }
+}
