@@ -1,0 +1,391 @@
+package io.edgetune.annotator.review.internal;
+
+import io.edgetune.api.annotate.AnnotatorService;
+import io.edgetune.api.annotate.DatasetSummary;
+import io.edgetune.api.annotate.LabelBox;
+import io.edgetune.api.annotate.ReviewItem;
+import io.edgetune.api.annotate.TrainingStatus;
+import io.edgetune.api.annotate.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The review page and its JSON API, mounted at {@code <prefix>/*}:
+ * <ul>
+ * <li>{@code GET /} the page, {@code GET /review.js}, {@code /review.css} its resources</li>
+ * <li>{@code GET /api/datasets}</li>
+ * <li>{@code GET /api/items?gateway=&camera=&offset=&limit=}</li>
+ * <li>{@code GET /api/image?gateway=&camera=&id=} (image/jpeg)</li>
+ * <li>{@code POST /api/review} {@code {"gateway","camera","id","verdict"}}</li>
+ * <li>{@code GET /api/training}, {@code POST /api/train} {@code {"gateway","camera"}}</li>
+ * </ul>
+ * Errors are JSON {@code {"error": "..."}}: 400 malformed input, 404 unknown
+ * dataset or image, 415 a POST that is not application/json (which also keeps
+ * other sites' plain form posts out), 503 when no annotator runs.
+ */
+final class ReviewServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewServlet.class);
+    static final String NOT_RUNNING = "annotator not running";
+    private static final int MAX_BODY = 4096;
+    private static final Map<String, String> STATIC = Map.of(
+            "/", "index.html",
+            "/index.html", "index.html",
+            "/review.js", "review.js",
+            "/review.css", "review.css");
+
+    private final transient Supplier<AnnotatorService> annotator;
+    private final int defaultPageSize;
+    private final int maxPageSize;
+
+    ReviewServlet(Supplier<AnnotatorService> annotator, int defaultPageSize, int maxPageSize) {
+        this.annotator = annotator;
+        this.maxPageSize = Math.max(1, maxPageSize);
+        this.defaultPageSize = Math.max(1, Math.min(defaultPageSize, this.maxPageSize));
+    }
+
+    /** A request the servlet refuses, with its status and a reason for people. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        Refused(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        String path = req.getPathInfo();
+        if (path == null) {
+            // relative links in the page need the trailing slash
+            resp.sendRedirect(req.getContextPath() + req.getServletPath() + "/");
+            return;
+        }
+        try {
+            String resource = STATIC.get(path);
+            if (resource != null) {
+                requireMethod(req, "GET");
+                sendStatic(resp, resource);
+                return;
+            }
+            if (!path.startsWith("/api/")) {
+                throw new Refused(404, "no such page: " + path);
+            }
+            resp.setHeader("Cache-Control", "no-store");
+            switch (path) {
+                case "/api/datasets" -> {
+                    requireMethod(req, "GET");
+                    sendJson(resp, 200, datasets(service()));
+                }
+                case "/api/items" -> {
+                    requireMethod(req, "GET");
+                    sendJson(resp, 200, items(service(), req));
+                }
+                case "/api/image" -> {
+                    requireMethod(req, "GET");
+                    sendImage(service(), req, resp);
+                }
+                case "/api/review" -> {
+                    requireMethod(req, "POST");
+                    sendJson(resp, 200, review(service(), readBody(req)));
+                }
+                case "/api/training" -> {
+                    requireMethod(req, "GET");
+                    sendJson(resp, 200, training(service().training()));
+                }
+                case "/api/train" -> {
+                    requireMethod(req, "POST");
+                    train(service(), readBody(req), resp);
+                }
+                default -> throw new Refused(404, "no such API: " + path);
+            }
+        } catch (Refused r) {
+            sendError(resp, r.status, r.getMessage());
+        } catch (IOException e) {
+            // mostly a browser that went away mid-response; the service's own IO failures land here too
+            LOG.warn("review page: {} {} failed: {}", req.getMethod(), path, e.toString());
+            sendError(resp, 500, "input/output error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("review page: {} {} failed", req.getMethod(), path, e);
+            sendError(resp, 500, "internal error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private AnnotatorService service() throws Refused {
+        AnnotatorService s = annotator.get();
+        if (s == null) {
+            throw new Refused(503, NOT_RUNNING);
+        }
+        return s;
+    }
+
+    private static void requireMethod(HttpServletRequest req, String method) throws Refused {
+        if (!method.equals(req.getMethod())) {
+            throw new Refused(405, req.getMethod() + " not allowed here, use " + method);
+        }
+    }
+
+    // ---- API ----
+
+    static String datasets(AnnotatorService s) {
+        Json.Writer w = new Json.Writer().beginObject().name("datasets").beginArray();
+        for (DatasetSummary d : s.datasets()) {
+            writeSummary(w, d);
+        }
+        return w.endArray().endObject().toString();
+    }
+
+    private static void writeSummary(Json.Writer w, DatasetSummary d) {
+        w.beginObject()
+                .field("gateway", d.gateway())
+                .field("camera", d.camera())
+                .field("images", d.images())
+                .field("train", d.train())
+                .field("validation", d.validation())
+                .field("accepted", d.accepted())
+                .field("rejected", d.rejected())
+                .field("activeModelVersion", d.activeModelVersion())
+                .name("teacherBoxesPerClass").beginObject();
+        // sorted so the page shows the classes in a stable order
+        Map<String, Integer> perClass = d.teacherBoxesPerClass() == null ? Map.of() : new TreeMap<>(d.teacherBoxesPerClass());
+        for (Map.Entry<String, Integer> e : perClass.entrySet()) {
+            w.field(e.getKey(), e.getValue() == null ? 0 : e.getValue());
+        }
+        w.endObject().endObject();
+    }
+
+    private String items(AnnotatorService s, HttpServletRequest req) throws Refused {
+        String gateway = required(req.getParameter("gateway"), "gateway");
+        String camera = required(req.getParameter("camera"), "camera");
+        int offset = intParam(req.getParameter("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(req.getParameter("limit"), "limit", defaultPageSize, 1, maxPageSize);
+        DatasetSummary d = summary(s, gateway, camera);
+        List<ReviewItem> items = s.items(gateway, camera, offset, limit);
+        Json.Writer w = new Json.Writer().beginObject().name("dataset");
+        writeSummary(w, d);
+        w.field("offset", offset).field("limit", limit).name("items").beginArray();
+        for (ReviewItem it : items) {
+            w.beginObject()
+                    .field("id", it.imageId())
+                    .field("timestampMillis", it.timestampMillis())
+                    .field("sequence", it.sequence())
+                    .field("width", it.width())
+                    .field("height", it.height())
+                    .field("split", it.split())
+                    .field("verdict", it.verdict() == null ? Verdict.PENDING.name() : it.verdict().name());
+            writeBoxes(w.name("teacher"), it.teacher());
+            writeBoxes(w.name("edge"), it.edge());
+            w.endObject();
+        }
+        return w.endArray().endObject().toString();
+    }
+
+    private static void writeBoxes(Json.Writer w, List<LabelBox> boxes) {
+        w.beginArray();
+        if (boxes != null) {
+            for (LabelBox b : boxes) {
+                w.beginObject().field("label", b.label()).field("x", b.x()).field("y", b.y())
+                        .field("width", b.width()).field("height", b.height()).field("score", b.score()).endObject();
+            }
+        }
+        w.endArray();
+    }
+
+    private static void sendImage(AnnotatorService s, HttpServletRequest req, HttpServletResponse resp) throws Refused, IOException {
+        String gateway = required(req.getParameter("gateway"), "gateway");
+        String camera = required(req.getParameter("camera"), "camera");
+        long id = longParam(req.getParameter("id"), "id");
+        Optional<byte[]> jpeg = s.image(gateway, camera, id);
+        if (jpeg.isEmpty()) {
+            throw new Refused(404, "no image " + id + " in dataset " + gateway + "/" + camera);
+        }
+        byte[] bytes = jpeg.get();
+        resp.setStatus(200);
+        resp.setContentType("image/jpeg");
+        resp.setContentLength(bytes.length);
+        // frames never change under their id
+        resp.setHeader("Cache-Control", "private, max-age=86400");
+        resp.getOutputStream().write(bytes);
+    }
+
+    private static String review(AnnotatorService s, Map<String, String> body) throws Refused, IOException {
+        String gateway = required(body.get("gateway"), "gateway");
+        String camera = required(body.get("camera"), "camera");
+        long id = longParam(body.get("id"), "id");
+        String v = required(body.get("verdict"), "verdict");
+        Verdict verdict;
+        try {
+            verdict = Verdict.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, "verdict must be ACCEPTED, REJECTED or PENDING, not '" + v + "'");
+        }
+        try {
+            s.review(gateway, camera, id, verdict);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(404, e.getMessage() == null ? "unknown dataset or image" : e.getMessage());
+        }
+        Json.Writer w = new Json.Writer().beginObject().field("id", id).field("verdict", verdict.name()).name("dataset");
+        writeSummary(w, summary(s, gateway, camera));
+        return w.endObject().toString();
+    }
+
+    private static void train(AnnotatorService s, Map<String, String> body, HttpServletResponse resp) throws Refused, IOException {
+        String gateway = required(body.get("gateway"), "gateway");
+        String camera = required(body.get("camera"), "camera");
+        summary(s, gateway, camera);
+        boolean started = s.requestTraining(gateway, camera);
+        Json.Writer w = new Json.Writer().beginObject().field("started", started);
+        if (!started) {
+            w.field("error", "a retraining round is already running");
+        }
+        sendJson(resp, started ? 202 : 409, w.endObject().toString());
+    }
+
+    static String training(TrainingStatus t) {
+        Json.Writer w = new Json.Writer().beginObject()
+                .field("state", t.state())
+                .field("gateway", t.gateway())
+                .field("camera", t.camera())
+                .field("epoch", t.epoch())
+                .field("epochs", t.epochs())
+                .field("loss", t.loss())
+                .field("etaMillis", t.etaMillis())
+                .field("startedMillis", t.startedMillis())
+                .field("updatedMillis", t.updatedMillis())
+                .field("modelVersion", t.modelVersion())
+                .field("message", t.message())
+                .name("metrics").beginObject();
+        Map<String, Double> metrics = t.metrics() == null ? Map.of() : new TreeMap<>(t.metrics());
+        for (Map.Entry<String, Double> e : metrics.entrySet()) {
+            w.field(e.getKey(), e.getValue() == null ? Double.NaN : e.getValue());
+        }
+        return w.endObject().endObject().toString();
+    }
+
+    private static DatasetSummary summary(AnnotatorService s, String gateway, String camera) throws Refused {
+        for (DatasetSummary d : s.datasets()) {
+            if (d.gateway().equals(gateway) && d.camera().equals(camera)) {
+                return d;
+            }
+        }
+        throw new Refused(404, "no dataset " + gateway + "/" + camera);
+    }
+
+    // ---- input ----
+
+    private static Map<String, String> readBody(HttpServletRequest req) throws Refused, IOException {
+        String type = req.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new Refused(415, "send the request as application/json");
+        }
+        if (req.getContentLengthLong() > MAX_BODY) {
+            throw new Refused(413, "request body over " + MAX_BODY + " bytes");
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+        try (InputStream in = req.getInputStream()) {
+            byte[] chunk = new byte[1024];
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                if (buf.size() + n > MAX_BODY) {
+                    throw new Refused(413, "request body over " + MAX_BODY + " bytes");
+                }
+                buf.write(chunk, 0, n);
+            }
+        }
+        try {
+            return Json.readFlatObject(buf.toString(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, "malformed JSON: " + e.getMessage());
+        }
+    }
+
+    private static String required(String value, String name) throws Refused {
+        if (value == null || value.isEmpty()) {
+            throw new Refused(400, "missing parameter '" + name + "'");
+        }
+        return value;
+    }
+
+    private static long longParam(String value, String name) throws Refused {
+        try {
+            return Long.parseLong(required(value, name));
+        } catch (NumberFormatException e) {
+            throw new Refused(400, "parameter '" + name + "' must be an integer, not '" + value + "'");
+        }
+    }
+
+    private static int intParam(String value, String name, int absent, int min, int max) throws Refused {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new Refused(400, "parameter '" + name + "' must be an integer, not '" + value + "'");
+        }
+        if (n < min || n > max) {
+            throw new Refused(400, "parameter '" + name + "' must be in [" + min + ", " + max + "], not " + n);
+        }
+        return n;
+    }
+
+    // ---- output ----
+
+    private static void sendStatic(HttpServletResponse resp, String name) throws Refused, IOException {
+        byte[] bytes;
+        try (InputStream in = ReviewServlet.class.getResourceAsStream("static/" + name)) {
+            if (in == null) {
+                throw new Refused(404, "missing resource " + name);
+            }
+            bytes = in.readAllBytes();
+        }
+        String type = name.endsWith(".html") ? "text/html;charset=utf-8"
+                : name.endsWith(".js") ? "text/javascript;charset=utf-8" : "text/css;charset=utf-8";
+        resp.setStatus(200);
+        resp.setContentType(type);
+        if (name.endsWith(".html")) {
+            // only this bundle's own script and style; no inline script, no framing (the buttons change data)
+            resp.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; script-src 'self'; "
+                    + "style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+            resp.setHeader("X-Frame-Options", "DENY");
+        }
+        resp.setHeader("Cache-Control", "no-cache");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    private static void sendJson(HttpServletResponse resp, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType("application/json;charset=utf-8");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    private static void sendError(HttpServletResponse resp, int status, String message) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.reset();
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        resp.setHeader("Cache-Control", "no-store");
+        sendJson(resp, status, new Json.Writer().beginObject().field("error", message).endObject().toString());
+    }
+}
