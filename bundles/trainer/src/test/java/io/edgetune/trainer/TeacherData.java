@@ -1,0 +1,142 @@
+package io.edgetune.trainer;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+
+import io.edgetune.api.detect.Detection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * The real assets plus the teacher's labels of every 10th frame of vtest.avi
+ * (src/test/resources/teacher-vtest.json, written by the annotator's
+ * TeacherLabelsFixture). Frames are decoded once per JVM and stored as JPEGs,
+ * as the annotator stores samples; split by time: the first 56 frames train,
+ * 4 frames gap, the last 20 validate.
+ */
+final class TeacherData {
+
+    static final int TRAIN = 56;
+    static final int GAP = 4;
+
+    private static List<LabelledImage> images;
+    private static Path dir;
+
+    private TeacherData() {
+    }
+
+    static Path assets() {
+        return Paths.get(System.getProperty("edgetune.assets", System.getProperty("user.home") + "/.cache/edgetune"));
+    }
+
+    static Path model() {
+        return assets().resolve("ssd_mobilenetv2_oidv4_fp16.tflite");
+    }
+
+    static List<String> labels() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(assets().resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    static synchronized List<LabelledImage> all() throws Exception {
+        if (images == null) {
+            Map<Integer, List<Detection>> truth = readFixture(labels());
+            dir = Files.createTempDirectory("trainer-frames");
+            dir.toFile().deleteOnExit();
+            int last = ((TreeMap<Integer, List<Detection>>) truth).lastKey();
+            List<LabelledImage> out = new ArrayList<>();
+            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+            try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(assets().resolve("vtest.avi").toFile())) {
+                g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+                g.start();
+                for (int n = 0; n <= last; n++) {
+                    org.bytedeco.javacv.Frame f = g.grabImage();
+                    if (f == null) {
+                        throw new IllegalStateException("vtest.avi ends before frame " + n);
+                    }
+                    if (truth.containsKey(n)) {
+                        Path jpeg = dir.resolve(String.format("frame-%04d.jpg", n));
+                        writeJpeg(f, jpeg);
+                        jpeg.toFile().deleteOnExit();
+                        out.add(new LabelledImage(jpeg, truth.get(n)));
+                    }
+                }
+            }
+            images = List.copyOf(out);
+        }
+        return images;
+    }
+
+    static List<LabelledImage> train() throws Exception {
+        return all().subList(0, TRAIN);
+    }
+
+    static List<LabelledImage> validation() throws Exception {
+        return all().subList(TRAIN + GAP, all().size());
+    }
+
+    private static void writeJpeg(org.bytedeco.javacv.Frame f, Path jpeg) {
+        ByteBuffer src = (ByteBuffer) f.image[0];
+        try (BytePointer p = new BytePointer(src); Mat m = new Mat(f.imageHeight, f.imageWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3, p, f.imageStride)) {
+            if (!imwrite(jpeg.toString(), m)) {
+                throw new IllegalStateException("cannot write " + jpeg);
+            }
+        }
+    }
+
+    /** {"frame": [[classId, x, y, w, h, score], ...], ...}, one frame per line as the fixture writes it. */
+    static Map<Integer, List<Detection>> readFixture(List<String> labels) throws IOException {
+        String json;
+        try (InputStream in = TeacherData.class.getResourceAsStream("/teacher-vtest.json")) {
+            if (in == null) {
+                throw new IOException("teacher-vtest.json missing from the test resources");
+            }
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<Integer, List<Detection>> out = new TreeMap<>();
+        Matcher frame = Pattern.compile("^\\s*\"(\\d+)\"\\s*:\\s*\\[(.*)\\],?\\s*$", Pattern.MULTILINE).matcher(json);
+        Pattern box = Pattern.compile("\\[([^\\[\\]]+)\\]");
+        while (frame.find()) {
+            List<Detection> boxes = new ArrayList<>();
+            Matcher b = box.matcher(frame.group(2));
+            while (b.find()) {
+                String[] v = b.group(1).split(",");
+                int c = Integer.parseInt(v[0].trim());
+                boxes.add(new Detection(c, labels.get(c), Float.parseFloat(v[5].trim()), Float.parseFloat(v[1].trim()),
+                        Float.parseFloat(v[2].trim()), Float.parseFloat(v[3].trim()), Float.parseFloat(v[4].trim())));
+            }
+            out.put(Integer.parseInt(frame.group(1)), boxes);
+        }
+        if (out.size() < 60) {
+            throw new IOException("teacher-vtest.json holds only " + out.size() + " frames");
+        }
+        return out;
+    }
+
+    static int truths(List<LabelledImage> images) {
+        int n = 0;
+        for (LabelledImage li : images) {
+            n += li.truth().size();
+        }
+        return n;
+    }
+}
