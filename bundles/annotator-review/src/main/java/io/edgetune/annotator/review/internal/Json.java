@@ -105,6 +105,17 @@ final class Json {
             return this;
         }
 
+        /** Floats keep their own short decimal form (31.5, not 31.499999046325684). */
+        Writer value(float f) {
+            separate();
+            if (Float.isFinite(f)) {
+                out.append(f);
+            } else {
+                out.append("null");
+            }
+            return this;
+        }
+
         Writer value(boolean b) {
             separate();
             out.append(b);
@@ -121,6 +132,10 @@ final class Json {
 
         Writer field(String name, double d) {
             return name(name).value(d);
+        }
+
+        Writer field(String name, float f) {
+            return name(name).value(f);
         }
 
         Writer field(String name, boolean b) {
