@@ -1,5 +1,6 @@
 package io.edgetune.annotator;
 
+import io.edgetune.annotator.internal.JsonReader;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -96,7 +97,7 @@ public class CocoDatasetRealFramesTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> read(Path cameraDir, String file) throws Exception {
-        return (Map<String, Object>) MiniJson.parse(Files.readString(cameraDir.resolve("annotations").resolve(file), StandardCharsets.UTF_8));
+        return (Map<String, Object>) JsonReader.parse(Files.readString(cameraDir.resolve("annotations").resolve(file), StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")
@@ -221,7 +222,7 @@ public class CocoDatasetRealFramesTest {
             }
         }
         // old entries of the exported JSON keep their ids: the earlier train file's images are all still there
-        Map<String, Object> oldTrain = (Map<String, Object>) MiniJson.parse(trainBefore);
+        Map<String, Object> oldTrain = (Map<String, Object>) JsonReader.parse(trainBefore);
         Map<String, Object> newTrain = read(root.resolve("plaza"), "instances_train.json");
         List<Map<String, Object>> newImages = list(newTrain, "images");
         for (Map<String, Object> img : list(oldTrain, "images")) {

@@ -1,5 +1,6 @@
 package io.edgetune.annotator.internal;
 
+import io.edgetune.api.annotate.Verdict;
 import io.edgetune.api.detect.Detection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,9 +43,17 @@ public final class CocoDataset {
     static final String TRAIN_JSON = "instances_train.json";
     static final String VAL_JSON = "instances_val.json";
 
-    /** One labelled sample as recorded in the log. */
+    /**
+     * One labelled sample as recorded in the log: the teacher's boxes and the
+     * boxes the gateway reported for the frame (empty when the sample had none).
+     */
     public record Sample(long imageId, String fileName, long timestampMillis, long sequence, int width, int height,
-                         List<Annotation> annotations) {
+                         List<Annotation> annotations, List<Annotation> edge) {
+
+        public Sample(long imageId, String fileName, long timestampMillis, long sequence, int width, int height,
+                      List<Annotation> annotations) {
+            this(imageId, fileName, timestampMillis, sequence, width, height, annotations, List.of());
+        }
     }
 
     /** One box: COCO bbox [x, y, w, h] in pixels, category id = label map index. */
@@ -56,7 +66,25 @@ public final class CocoDataset {
     private final SplitRule rule;
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, Sample> byFile = new HashMap<>();
+    private final Map<Long, Verdict> verdicts = new HashMap<>();
+    private volatile LabelPolicy policy;
     private long nextAnnotationId = 1;
+
+    /**
+     * How the exported labels are derived from the teacher's stored boxes: boxes
+     * at or above {@code finalThreshold} stay; weaker ones only when the
+     * {@link TemporalCheck} confirms them with a neighbouring sample at most
+     * {@code maxGapMillis} away; objects both neighbours see are filled in.
+     */
+    public record LabelPolicy(float finalThreshold, float matchIou, long maxGapMillis) {
+    }
+
+    /** Labels of one sample as exported (the policy applied, rejected samples excluded by the caller). */
+    public record Labelled(Sample sample, List<Detection> labels, Verdict verdict) {
+    }
+
+    /** Ids of filled-in boxes: stable (derived from the image), far above the ids of stored boxes. */
+    private static final long FILLED_ID_BASE = 1L << 40;
 
     private CocoDataset(Path dir, String cameraId, List<String> labels, SplitRule rule) {
         this.dir = dir;
@@ -91,6 +119,7 @@ public final class CocoDataset {
         } else {
             writeAtomically(labelFile, labelText);
         }
+        loadReviews();
         Path log = dir.resolve("samples.log");
         if (!Files.exists(log)) {
             return;
@@ -113,6 +142,96 @@ public final class CocoDataset {
                 throw new IOException(log + " line " + lineNo + " is unreadable (" + e.getMessage() + "): " + line, e);
             }
         }
+    }
+
+    // reviews.log: imageId \t VERDICT \t epoch ms, one line per verdict given, the last one wins
+    private void loadReviews() throws IOException {
+        Path log = dir.resolve("reviews.log");
+        if (!Files.exists(log)) {
+            return;
+        }
+        dropTornTail(log);
+        int lineNo = 0;
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            lineNo++;
+            String[] f = line.split("\t");
+            try {
+                verdicts.put(Long.parseLong(f[0]), Verdict.valueOf(f[1]));
+            } catch (RuntimeException e) {
+                // one bad line must not hide the other verdicts
+                LOG.warn("{} line {} ignored (unreadable): {}", log, lineNo, line);
+            }
+        }
+    }
+
+    /** Sets the policy that derives the exported labels from the stored teacher boxes; null exports them as stored. */
+    public void labelPolicy(LabelPolicy p) {
+        this.policy = p;
+    }
+
+    /** Records a person's verdict on an image and rewrites the COCO files (rejected images leave them). */
+    public synchronized void review(long imageId, Verdict verdict) throws IOException {
+        if (samples.stream().noneMatch(s -> s.imageId() == imageId)) {
+            throw new IllegalArgumentException("no image " + imageId + " in the dataset of " + cameraId);
+        }
+        append(dir.resolve("reviews.log"), imageId + "\t" + verdict.name() + "\t" + System.currentTimeMillis());
+        verdicts.put(imageId, verdict);
+        export();
+    }
+
+    public Verdict verdict(long imageId) {
+        return verdicts.getOrDefault(imageId, Verdict.PENDING);
+    }
+
+    /**
+     * The samples of a split (all splits when null) in time order with their
+     * labels as exported; rejected samples are left out unless asked for.
+     */
+    public synchronized List<Labelled> labelled(SplitRule.Split split, boolean includeRejected) {
+        List<Sample> ordered = new ArrayList<>(samples);
+        ordered.sort(Comparator.comparingLong(Sample::timestampMillis).thenComparingLong(Sample::sequence));
+        LabelPolicy p = policy;
+        TemporalCheck check = p == null ? null : new TemporalCheck(p.finalThreshold(), p.matchIou());
+        List<Labelled> out = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            Sample s = ordered.get(i);
+            Verdict v = verdict(s.imageId());
+            if ((split != null && rule.splitOf(s.timestampMillis()) != split) || (!includeRejected && v == Verdict.REJECTED)) {
+                continue;
+            }
+            List<Detection> own = detections(s.annotations());
+            List<Detection> labels;
+            if (check == null) {
+                labels = own;
+            } else {
+                Sample prev = i > 0 ? ordered.get(i - 1) : null;
+                Sample next = i + 1 < ordered.size() ? ordered.get(i + 1) : null;
+                List<Detection> before = prev != null && s.timestampMillis() - prev.timestampMillis() <= p.maxGapMillis()
+                        ? detections(prev.annotations()) : null;
+                List<Detection> after = next != null && next.timestampMillis() - s.timestampMillis() <= p.maxGapMillis()
+                        ? detections(next.annotations()) : null;
+                labels = check.apply(before, own, after).labels();
+            }
+            out.add(new Labelled(s, labels, v));
+        }
+        return out;
+    }
+
+    /** Stored boxes as detections; the annotation id travels in nothing, so {@link #coco} matches them back by geometry. */
+    List<Detection> detections(List<Annotation> anns) {
+        List<Detection> out = new ArrayList<>(anns.size());
+        for (Annotation a : anns) {
+            out.add(new Detection(a.categoryId(), labels.get(a.categoryId()), a.score(), a.x(), a.y(), a.width(), a.height()));
+        }
+        return out;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public String cameraId() {
+        return cameraId;
     }
 
     /**
@@ -147,6 +266,12 @@ public final class CocoDataset {
      */
     public Sample add(long timestampMillis, long sequence, int width, int height, byte[] jpeg, List<Detection> found)
             throws IOException {
+        return add(timestampMillis, sequence, width, height, jpeg, found, List.of());
+    }
+
+    /** As {@link #add(long, long, int, int, byte[], List)}, also keeping the gateway's own boxes for the frame. */
+    public synchronized Sample add(long timestampMillis, long sequence, int width, int height, byte[] jpeg, List<Detection> found,
+                      List<Detection> edgeBoxes) throws IOException {
         if (width <= 0 || height <= 0 || jpeg == null || jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
             throw new IllegalArgumentException("sample " + cameraId + "/" + sequence + " is not a JPEG of a positive size ("
                     + width + "x" + height + ", " + (jpeg == null ? 0 : jpeg.length) + " bytes)");
@@ -163,17 +288,22 @@ public final class CocoDataset {
                 throw new IllegalArgumentException("class id " + d.classId() + " (" + d.label() + ") is not in the label map of "
                         + (labels.size() - 1) + " classes");
             }
-            // rounded as the log stores them, so a reopened dataset holds exactly what was added
-            float x = tenths(clamp(d.x(), width));
-            float y = tenths(clamp(d.y(), height));
-            float w = tenths(clamp(d.right(), width) - x);
-            float h = tenths(clamp(d.bottom(), height) - y);
-            if (w >= 1 && h >= 1) {
-                anns.add(new Annotation(annId++, d.classId(), x, y, w, h, Math.round(d.score() * 1000) / 1000f));
+            Annotation a = clipped(annId, d, width, height);
+            if (a != null) {
+                anns.add(a);
+                annId++;
+            }
+        }
+        List<Annotation> edge = new ArrayList<>(edgeBoxes.size());
+        for (Detection d : edgeBoxes) {
+            // the gateway may run another label map: its boxes are shown, never trained on, so unknown ones are skipped
+            Annotation a = d.classId() > 0 && d.classId() < labels.size() ? clipped(0, d, width, height) : null;
+            if (a != null) {
+                edge.add(a);
             }
         }
         long imageId = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).imageId() + 1;
-        Sample s = new Sample(imageId, file, timestampMillis, sequence, width, height, List.copyOf(anns));
+        Sample s = new Sample(imageId, file, timestampMillis, sequence, width, height, List.copyOf(anns), List.copyOf(edge));
         Path image = dir.resolve("images").resolve(file);
         Path tmp = image.resolveSibling(file + ".tmp");
         Files.write(tmp, jpeg);
@@ -186,6 +316,15 @@ public final class CocoDataset {
         return s;
     }
 
+    /** The box clipped to the image and rounded as the log stores it (so a reopened dataset holds exactly this), or null when empty. */
+    private static Annotation clipped(long id, Detection d, int width, int height) {
+        float x = tenths(clamp(d.x(), width));
+        float y = tenths(clamp(d.y(), height));
+        float w = tenths(clamp(d.right(), width) - x);
+        float h = tenths(clamp(d.bottom(), height) - y);
+        return w >= 1 && h >= 1 ? new Annotation(id, d.classId(), x, y, w, h, Math.round(d.score() * 1000) / 1000f) : null;
+    }
+
     private static float tenths(float v) {
         return Math.round(v * 10) / 10f;
     }
@@ -195,7 +334,11 @@ public final class CocoDataset {
     }
 
     private void appendToLog(String line) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir.resolve("samples.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        append(dir.resolve("samples.log"), line);
+    }
+
+    private static void append(Path file, String line) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) {
@@ -206,7 +349,7 @@ public final class CocoDataset {
     }
 
     /** Rewrites both COCO files from the recorded samples. */
-    public void export() throws IOException {
+    public synchronized void export() throws IOException {
         for (SplitRule.Split split : new SplitRule.Split[] {SplitRule.Split.TRAIN, SplitRule.Split.VAL}) {
             writeAtomically(dir.resolve("annotations").resolve(split == SplitRule.Split.TRAIN ? TRAIN_JSON : VAL_JSON), coco(split));
         }
@@ -223,27 +366,30 @@ public final class CocoDataset {
                 .field("split_rule", "time blocks of " + rule.blockMillis() + " ms, 1 block in " + rule.validationEvery()
                         + " to validation, no sample within " + rule.guardMillis() + " ms of the other split")
                 .endObject();
+        List<Labelled> chosen = labelled(split, false);
         j.name("images").beginArray();
-        for (Sample s : samples) {
-            if (rule.splitOf(s.timestampMillis()) == split) {
-                j.beginObject().field("id", s.imageId()).field("file_name", s.fileName()).field("width", s.width())
-                        .field("height", s.height()).field("date_captured", Instant.ofEpochMilli(s.timestampMillis()).toString())
-                        .field("camera_id", cameraId).field("timestamp_ms", s.timestampMillis())
-                        .field("frame_sequence", s.sequence()).endObject();
-            }
+        for (Labelled l : chosen) {
+            Sample s = l.sample();
+            j.beginObject().field("id", s.imageId()).field("file_name", s.fileName()).field("width", s.width())
+                    .field("height", s.height()).field("date_captured", Instant.ofEpochMilli(s.timestampMillis()).toString())
+                    .field("camera_id", cameraId).field("timestamp_ms", s.timestampMillis())
+                    .field("frame_sequence", s.sequence()).field("review", l.verdict().name().toLowerCase(Locale.ROOT)).endObject();
         }
         j.endArray();
         j.name("annotations").beginArray();
-        for (Sample s : samples) {
-            if (rule.splitOf(s.timestampMillis()) != split) {
-                continue;
-            }
-            for (Annotation a : s.annotations()) {
-                j.beginObject().field("id", a.id()).field("image_id", s.imageId()).field("category_id", a.categoryId());
-                j.name("bbox").beginArray().value1(a.x()).value1(a.y()).value1(a.width()).value1(a.height()).endArray();
-                j.name("area").value1(a.width() * (double) a.height());
+        for (Labelled l : chosen) {
+            Sample s = l.sample();
+            int filled = 0;
+            for (Detection d : l.labels()) {
+                long id = storedId(s, d);
+                if (id < 0) {
+                    id = FILLED_ID_BASE + s.imageId() * 1000 + filled++;
+                }
+                j.beginObject().field("id", id).field("image_id", s.imageId()).field("category_id", d.classId());
+                j.name("bbox").beginArray().value1(d.x()).value1(d.y()).value1(d.width()).value1(d.height()).endArray();
+                j.name("area").value1(d.width() * (double) d.height());
                 j.field("iscrowd", 0);
-                j.name("score").value3(a.score());
+                j.name("score").value3(d.score());
                 j.endObject();
             }
         }
@@ -257,36 +403,59 @@ public final class CocoDataset {
         return sb.toString();
     }
 
+    /** The id of the stored box this label is, or -1 for a box the temporal check filled in. */
+    private static long storedId(Sample s, Detection d) {
+        for (Annotation a : s.annotations()) {
+            if (a.categoryId() == d.classId() && a.x() == d.x() && a.y() == d.y() && a.width() == d.width()
+                    && a.height() == d.height() && a.score() == d.score()) {
+                return a.id();
+            }
+        }
+        return -1;
+    }
+
     private static void writeAtomically(Path target, String text) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    // log line: imageId \t file \t timestamp \t sequence \t width \t height \t id,category,x,y,w,h,score;...
+    // log line: imageId \t file \t timestamp \t sequence \t width \t height \t teacher boxes \t edge boxes,
+    // boxes as id,category,x,y,w,h,score;... (the edge field is absent in logs written before it existed)
     private static String format(Sample s) {
-        StringBuilder b = new StringBuilder(64 + s.annotations().size() * 40);
+        StringBuilder b = new StringBuilder(64 + (s.annotations().size() + s.edge().size()) * 40);
         b.append(s.imageId()).append('\t').append(s.fileName()).append('\t').append(s.timestampMillis()).append('\t')
                 .append(s.sequence()).append('\t').append(s.width()).append('\t').append(s.height()).append('\t');
-        for (int i = 0; i < s.annotations().size(); i++) {
-            Annotation a = s.annotations().get(i);
+        formatBoxes(b, s.annotations());
+        b.append('\t');
+        formatBoxes(b, s.edge());
+        return b.toString();
+    }
+
+    private static void formatBoxes(StringBuilder b, List<Annotation> boxes) {
+        for (int i = 0; i < boxes.size(); i++) {
+            Annotation a = boxes.get(i);
             if (i > 0) {
                 b.append(';');
             }
             b.append(a.id()).append(',').append(a.categoryId()).append(',')
                     .append(String.format(Locale.ROOT, "%.1f,%.1f,%.1f,%.1f,%.3f", a.x(), a.y(), a.width(), a.height(), a.score()));
         }
-        return b.toString();
     }
 
     private static Sample parse(String line) {
         String[] f = line.split("\t", -1);
-        if (f.length != 7) {
-            throw new IllegalArgumentException("expected 7 tab-separated fields, found " + f.length);
+        if (f.length != 7 && f.length != 8) {
+            throw new IllegalArgumentException("expected 7 or 8 tab-separated fields, found " + f.length);
         }
+        return new Sample(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Integer.parseInt(f[4]),
+                Integer.parseInt(f[5]), parseBoxes(f[6]), f.length == 8 ? parseBoxes(f[7]) : List.of());
+    }
+
+    private static List<Annotation> parseBoxes(String field) {
         List<Annotation> anns = new ArrayList<>();
-        if (!f[6].isEmpty()) {
-            for (String a : f[6].split(";")) {
+        if (!field.isEmpty()) {
+            for (String a : field.split(";")) {
                 String[] v = a.split(",");
                 if (v.length != 7) {
                     throw new IllegalArgumentException("annotation '" + a + "' needs 7 values");
@@ -295,16 +464,15 @@ public final class CocoDataset {
                         Float.parseFloat(v[4]), Float.parseFloat(v[5]), Float.parseFloat(v[6])));
             }
         }
-        return new Sample(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Integer.parseInt(f[4]),
-                Integer.parseInt(f[5]), List.copyOf(anns));
+        return List.copyOf(anns);
     }
 
     /** True when the sample (camera timestamp and sequence) is already recorded. */
-    public boolean contains(long timestampMillis, long sequence) {
+    public synchronized boolean contains(long timestampMillis, long sequence) {
         return byFile.containsKey(timestampMillis + "-" + sequence + ".jpg");
     }
 
-    public List<Sample> samples() {
+    public synchronized List<Sample> samples() {
         return List.copyOf(samples);
     }
 

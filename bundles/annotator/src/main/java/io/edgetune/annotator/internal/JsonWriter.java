@@ -1,5 +1,7 @@
 package io.edgetune.annotator.internal;
 
+import java.util.Map;
+
 /**
  * A minimal JSON writer into a StringBuilder; the caller nests objects and
  * arrays correctly, the writer places the commas.
@@ -89,6 +91,38 @@ final class JsonWriter {
         }
         out.append(Math.round(d * 1000) / 1000.0);
         return this;
+    }
+
+    /** Maps, lists, strings, booleans, numbers (floats to four decimals, non-finite ones as null) and null. */
+    JsonWriter any(Object v) {
+        if (v == null) {
+            value();
+            out.append("null");
+        } else if (v instanceof Map<?, ?> m) {
+            beginObject();
+            m.forEach((k, x) -> name(String.valueOf(k)).any(x));
+            endObject();
+        } else if (v instanceof Iterable<?> l) {
+            beginArray();
+            l.forEach(this::any);
+            endArray();
+        } else if (v instanceof Boolean b) {
+            value();
+            out.append(b);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            value();
+            out.append(Double.isFinite(d) ? Double.toString(Math.round(d * 10_000) / 10_000.0) : "null");
+        } else if (v instanceof Number n) {
+            value(n.longValue());
+        } else {
+            value(v.toString());
+        }
+        return this;
+    }
+
+    static void write(StringBuilder out, Object v) {
+        new JsonWriter(out).any(v);
     }
 
     JsonWriter field(String name, String v) {

@@ -1,14 +1,19 @@
 package io.edgetune.annotator.internal;
 
+import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +41,8 @@ public final class SampleIngest implements AutoCloseable {
     /** KuraMessage property naming the sending gateway when the connection provides it. */
     public static final String GATEWAY_PROPERTY = "client.id";
 
-    record Sample(String gateway, String camera, long sequence, long timestampMillis, byte[] jpeg) {
+    record Sample(String gateway, String camera, long sequence, long timestampMillis, byte[] jpeg, List<Detection> edge,
+                  String modelVersion) {
     }
 
     private final Teacher teacher;
@@ -46,7 +52,10 @@ public final class SampleIngest implements AutoCloseable {
     private final int maxWidth;
     private final int maxHeight;
     private final BlockingQueue<Sample> queue;
-    private final Map<String, CocoDataset> datasets = new HashMap<>();
+    private final Map<String, CocoDataset> datasets = new ConcurrentHashMap<>();
+    private final Map<String, String> gatewayModels = new ConcurrentHashMap<>();
+    private final CocoDataset.LabelPolicy policy;
+    private volatile BiConsumer<String, String> onLabelled = (g, c) -> { };
     private final FramePool pool;
     private final Thread worker;
     private volatile boolean running = true;
@@ -59,7 +68,17 @@ public final class SampleIngest implements AutoCloseable {
     final AtomicLong duplicates = new AtomicLong();
 
     public SampleIngest(Teacher teacher, Path root, List<String> labels, SplitRule rule, int maxWidth, int maxHeight, int queueSize) {
+        this(teacher, root, labels, rule, null, maxWidth, maxHeight, queueSize);
+    }
+
+    /**
+     * @param policy how labels are derived from the teacher's boxes (temporal check); null stores and exports
+     *               the teacher's final labels only
+     */
+    public SampleIngest(Teacher teacher, Path root, List<String> labels, SplitRule rule, CocoDataset.LabelPolicy policy,
+                        int maxWidth, int maxHeight, int queueSize) {
         this.teacher = teacher;
+        this.policy = policy;
         this.root = root;
         this.labels = List.copyOf(labels);
         this.rule = rule;
@@ -95,7 +114,9 @@ public final class SampleIngest implements AutoCloseable {
                 why = "body is not a JPEG";
             } else {
                 long ts = p.getTimestamp() != null ? p.getTimestamp().getTime() : System.currentTimeMillis();
-                s = new Sample(g, c, n.longValue(), ts, body);
+                Object model = p.getMetric("model.version");
+                s = new Sample(g, c, n.longValue(), ts, body, edgeBoxes(p.getMetric("detections"), g, c),
+                        model instanceof String m ? m : null);
             }
         }
         if (s == null) {
@@ -108,6 +129,38 @@ public final class SampleIngest implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The gateway's own boxes for the frame (metric {@code detections}, the
+     * detection message's JSON body); a malformed value only costs the overlay.
+     */
+    static List<Detection> edgeBoxes(Object metric, String gateway, String camera) {
+        if (!(metric instanceof String json) || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            Object root = JsonReader.parse(json);
+            if (!(root instanceof Map<?, ?> m) || !(m.get("det") instanceof List<?> det)) {
+                throw new IllegalArgumentException("no \"det\" array");
+            }
+            List<Detection> out = new ArrayList<>(det.size());
+            for (Object o : det) {
+                if (o instanceof Map<?, ?> d && d.get("c") instanceof Number c && d.get("s") instanceof Number sc
+                        && d.get("b") instanceof List<?> b && b.size() == 4 && b.stream().allMatch(Number.class::isInstance)) {
+                    Object l = d.get("l");
+                    out.add(new Detection(c.intValue(), l instanceof String ls ? ls : "", sc.floatValue(),
+                            ((Number) b.get(0)).floatValue(), ((Number) b.get(1)).floatValue(),
+                            ((Number) b.get(2)).floatValue(), ((Number) b.get(3)).floatValue()));
+                } else {
+                    throw new IllegalArgumentException("malformed box " + o);
+                }
+            }
+            return out;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("sample {}/{}: gateway boxes ignored ({})", gateway, camera, e.getMessage());
+            return List.of();
+        }
     }
 
     private void work() {
@@ -124,6 +177,7 @@ public final class SampleIngest implements AutoCloseable {
             try {
                 if (process(s)) {
                     labelled.incrementAndGet();
+                    onLabelled.accept(s.gateway(), s.camera());
                 } else {
                     duplicates.incrementAndGet();
                 }
@@ -137,6 +191,9 @@ public final class SampleIngest implements AutoCloseable {
     /** Labels and records one sample; false when it was already recorded (a redelivery: no teacher run). */
     boolean process(Sample s) throws IOException, DetectionException {
         CocoDataset dataset = dataset(s.gateway(), s.camera());
+        if (s.modelVersion() != null) {
+            gatewayModels.put(s.gateway() + "/" + s.camera(), s.modelVersion());
+        }
         if (dataset.contains(s.timestampMillis(), s.sequence())) {
             return false;
         }
@@ -144,7 +201,9 @@ public final class SampleIngest implements AutoCloseable {
         CocoDataset.Sample recorded;
         try {
             Teacher.Labels l = teacher.label(f);
-            recorded = dataset.add(s.timestampMillis(), s.sequence(), f.width(), f.height(), s.jpeg(), l.finalLabels());
+            // with a policy the weak boxes are kept too: the temporal check decides on them at export
+            recorded = dataset.add(s.timestampMillis(), s.sequence(), f.width(), f.height(), s.jpeg(),
+                    policy == null ? l.finalLabels() : l.all(), s.edge());
         } finally {
             f.release();
         }
@@ -177,14 +236,61 @@ public final class SampleIngest implements AutoCloseable {
         }
     }
 
-    private CocoDataset dataset(String gateway, String camera) throws IOException {
+    CocoDataset dataset(String gateway, String camera) throws IOException {
         String key = gateway + "/" + camera;
         CocoDataset d = datasets.get(key);
         if (d == null) {
             d = CocoDataset.open(root.resolve(gateway), camera, labels, rule);
+            d.labelPolicy(policy);
             datasets.put(key, d);
         }
         return d;
+    }
+
+    /**
+     * Opens the datasets already on disk (root/{gateway}/{camera}/samples.log),
+     * so they can be reviewed and trained on before new samples arrive. A
+     * dataset that does not open is logged and skipped.
+     */
+    public void openExisting() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> gateways = Files.list(root)) {
+            for (Path g : (Iterable<Path>) gateways::iterator) {
+                if (!Files.isDirectory(g) || !SAFE_ID.matcher(g.getFileName().toString()).matches()) {
+                    continue;
+                }
+                try (Stream<Path> cameras = Files.list(g)) {
+                    for (Path c : (Iterable<Path>) cameras::iterator) {
+                        if (Files.exists(c.resolve("samples.log")) && SAFE_ID.matcher(c.getFileName().toString()).matches()) {
+                            try {
+                                dataset(g.getFileName().toString(), c.getFileName().toString());
+                            } catch (IOException | IllegalArgumentException e) {
+                                LOG.warn("dataset {} not opened: {}", c, e.getMessage());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("datasets under {} not listed: {}", root, e.toString());
+        }
+    }
+
+    /** Called on the worker after each newly labelled sample with its gateway and camera. */
+    public void onLabelled(BiConsumer<String, String> listener) {
+        this.onLabelled = listener;
+    }
+
+    /** The open datasets by "gateway/camera". */
+    public Map<String, CocoDataset> datasets() {
+        return Map.copyOf(datasets);
+    }
+
+    /** The model version the gateway last reported for the camera (metric model.version of its samples), or null. */
+    public String gatewayModel(String gateway, String camera) {
+        return gatewayModels.get(gateway + "/" + camera);
     }
 
     /** Queued samples not yet labelled. */

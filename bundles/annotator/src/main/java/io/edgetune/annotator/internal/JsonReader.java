@@ -1,22 +1,22 @@
-package io.edgetune.annotator;
+package io.edgetune.annotator.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A small strict JSON reader for checking the written COCO files (objects, arrays, strings, numbers, literals). */
-final class MiniJson {
+/** A small strict JSON reader (objects, arrays, strings, numbers, literals): the detections carried by samples, COCO files in tests. Throws IllegalArgumentException on malformed text. */
+public final class JsonReader {
 
     private final String s;
     private int i;
 
-    private MiniJson(String s) {
+    private JsonReader(String s) {
         this.s = s;
     }
 
-    static Object parse(String text) {
-        MiniJson p = new MiniJson(text);
+    public static Object parse(String text) {
+        JsonReader p = new JsonReader(text);
         Object v = p.value();
         p.ws();
         if (p.i != text.length()) {

@@ -1,0 +1,307 @@
+package io.edgetune.annotator.internal;
+
+import io.edgetune.api.annotate.TrainingStatus;
+import io.edgetune.api.detect.Detection;
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.model.delivery.DeliveryOutcome;
+import io.edgetune.model.delivery.ModelPackager;
+import io.edgetune.trainer.Evaluation;
+import io.edgetune.trainer.HeadTrainer;
+import io.edgetune.trainer.LabelledImage;
+import io.edgetune.trainer.TrainerSettings;
+import io.edgetune.trainer.TrainingException;
+import io.edgetune.trainer.TrainingProgress;
+import io.edgetune.trainer.TrainingResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.PrivateKey;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retraining rounds, one at a time on their own thread: the camera's training
+ * split goes to the {@link HeadTrainer} with the model the gateway runs as the
+ * base; the result is evaluated on the validation split against the teacher
+ * labels, and only a model that beats the gateway's is stored, signed and
+ * delivered. Every round, delivered or not, is appended to the dataset's
+ * {@code rounds.log} (one JSON object per line) with its figures and the
+ * gateway's answer.
+ */
+public final class Retrainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
+    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    /** Everything a round needs besides the dataset. */
+    public record Settings(boolean auto, int minTrain, int minValidation, int everyNew, TrainerSettings trainer,
+                           Path baseModel, String baseVersion, Path modelsRoot, Path signingKey, boolean deliver,
+                           int chunkBytes, long timeoutMillis, List<String> labels, int inputWidth, int inputHeight,
+                           String anchors, String account, String clientId) {
+
+        static Settings from(AnnotatorComponent.Config c, ModelDescriptor active) {
+            String key = c.signing_key_file().trim();
+            return new Settings(c.train_auto(), c.train_min_images(), c.train_min_validation(), c.train_every_new_images(),
+                    TrainerSettings.defaults().withEpochs(c.train_epochs()), Paths.get(expandHome(c.base_model_path())),
+                    c.base_model_version(), Paths.get(c.models_root()), key.isEmpty() ? null : Paths.get(expandHome(key)),
+                    c.deliver(), c.delivery_chunk_kib() * 1024, c.delivery_timeout_seconds() * 1000L, active.labels(),
+                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id());
+        }
+    }
+
+    /** Sends a signed package to a gateway and waits for its answer. */
+    @FunctionalInterface
+    public interface Delivery {
+        DeliveryOutcome deliver(String gateway, byte[] modelPackage) throws Exception;
+    }
+
+    private final Settings settings;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Map<String, Integer> newSinceRound = new ConcurrentHashMap<>();
+    private volatile SampleIngest ingest;
+    private volatile Delivery delivery;
+    private volatile TrainingStatus status = TrainingStatus.idle();
+    private volatile boolean closed;
+    private volatile Thread worker;
+
+    public Retrainer(Settings settings) {
+        this.settings = settings;
+    }
+
+    static String expandHome(String path) {
+        return path.replace("${user.home}", System.getProperty("user.home")).replaceFirst("^~(?=/|$)", System.getProperty("user.home"));
+    }
+
+    void attach(SampleIngest i) {
+        this.ingest = i;
+    }
+
+    void delivery(Delivery d) {
+        this.delivery = d;
+    }
+
+    /** Counts a new labelled sample; starts a round when automatic rounds are on and the camera has enough. */
+    void sampleAdded(String gateway, String camera) {
+        String key = gateway + "/" + camera;
+        int fresh = newSinceRound.merge(key, 1, Integer::sum);
+        if (!settings.auto() || fresh < settings.everyNew() || running.get()) {
+            return;
+        }
+        CocoDataset d = ingest == null ? null : ingest.datasets().get(key);
+        if (d != null && d.labelled(SplitRule.Split.TRAIN, false).size() >= settings.minTrain()
+                && d.labelled(SplitRule.Split.VAL, false).size() >= settings.minValidation()) {
+            request(gateway, camera);
+        }
+    }
+
+    /** Starts a round for the camera on the round thread; false when one runs already or the annotator closes. */
+    public boolean request(String gateway, String camera) {
+        if (closed || !running.compareAndSet(false, true)) {
+            return false;
+        }
+        newSinceRound.put(gateway + "/" + camera, 0);
+        long now = System.currentTimeMillis();
+        status = new TrainingStatus("EXTRACTING", gateway, camera, 0, 0, Double.NaN, -1, now, now, Map.of(), null, "starting");
+        Thread t = new Thread(() -> {
+            try {
+                round(gateway, camera);
+            } catch (Exception | LinkageError e) {
+                LOG.warn("retraining round for {}/{} failed: {}", gateway, camera, e.toString());
+                update("FAILED", e.getMessage() == null ? e.toString() : e.getMessage());
+            } finally {
+                running.set(false);
+            }
+        }, "edgetune-retrain");
+        t.setDaemon(true);
+        worker = t;
+        t.start();
+        return true;
+    }
+
+    public TrainingStatus status() {
+        return status;
+    }
+
+    private void update(String state, String message) {
+        TrainingStatus s = status;
+        status = new TrainingStatus(state, s.gateway(), s.camera(), s.epoch(), s.epochs(), s.loss(), state.equals("DONE")
+                || state.equals("FAILED") || state.equals("REJECTED") ? 0 : s.etaMillis(), s.startedMillis(),
+                System.currentTimeMillis(), s.metrics(), s.modelVersion(), message);
+    }
+
+    private void round(String gateway, String camera) throws Exception {
+        SampleIngest i = ingest;
+        CocoDataset d = i == null ? null : i.datasets().get(gateway + "/" + camera);
+        if (d == null) {
+            throw new IllegalStateException("no dataset for " + gateway + "/" + camera);
+        }
+        List<LabelledImage> train = images(d, SplitRule.Split.TRAIN);
+        List<LabelledImage> val = images(d, SplitRule.Split.VAL);
+        if (train.isEmpty() || val.isEmpty()) {
+            throw new IllegalStateException("need labelled frames in both splits, have " + train.size() + " training and "
+                    + val.size() + " validation frames");
+        }
+        String gatewayVersion = i.gatewayModel(gateway, camera);
+        if (gatewayVersion == null) {
+            gatewayVersion = settings.baseVersion();
+        }
+        Path base = gatewayVersion.equals(settings.baseVersion()) ? settings.baseModel()
+                : settings.modelsRoot().resolve(gatewayVersion).resolve(ModelPackager.MODEL);
+        if (!Files.isRegularFile(base)) {
+            throw new IllegalStateException("the gateway runs model " + gatewayVersion + ", whose file " + base + " the annotator does not have");
+        }
+        LOG.info("retraining round for {}/{}: {} training and {} validation frames, base {}", gateway, camera, train.size(),
+                val.size(), gatewayVersion);
+        TrainingResult r = new HeadTrainer(settings.trainer()).train(base, settings.labels(), train, val, this::progress,
+                () -> closed);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        put(metrics, "base", r.base());
+        put(metrics, "retrained", r.retrained());
+        metrics.put("train.images", (double) r.trainImages());
+        metrics.put("train.positives", (double) r.positives());
+        metrics.put("train.epochs", (double) r.epochs());
+        metrics.put("train.ms", (double) r.trainMillis());
+        r.thresholds().forEach((label, t) -> metrics.put("threshold." + label, t));
+        TrainingStatus s = status;
+        status = new TrainingStatus("EVALUATING", gateway, camera, s.epoch(), s.epochs(), s.loss(), 0, s.startedMillis(),
+                System.currentTimeMillis(), Map.copyOf(metrics), null, String.format(java.util.Locale.ROOT,
+                "validation AP@0.5 %.3f (gateway's %s) -> %.3f", r.base().ap50(), gatewayVersion, r.retrained().ap50()));
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("time", System.currentTimeMillis());
+        record.put("gateway", gateway);
+        record.put("camera", camera);
+        record.put("base", gatewayVersion);
+        record.put("metrics", metrics);
+        if (!r.improves()) {
+            record.put("outcome", "not better than the gateway's model: not published");
+            appendRound(d, record);
+            update("REJECTED", "not published: validation AP@0.5 " + fmt(r.retrained().ap50()) + " does not beat "
+                    + fmt(r.base().ap50()) + " of " + gatewayVersion);
+            LOG.info("retrained model for {}/{} not published: AP@0.5 {} vs {}", gateway, camera, fmt(r.retrained().ap50()),
+                    fmt(r.base().ap50()));
+            return;
+        }
+        String version = camera + "-" + VERSION_TIME.format(java.time.Instant.now());
+        ModelDescriptor desc = new ModelDescriptor(version, ModelPackager.sha256Hex(r.model()), settings.labels(),
+                settings.inputWidth(), settings.inputHeight(), settings.anchors(), gatewayVersion, Map.copyOf(metrics),
+                System.currentTimeMillis(), false);
+        store(version, r.model(), desc);
+        record.put("version", version);
+        status = new TrainingStatus("DELIVERING", gateway, camera, status.epoch(), status.epochs(), status.loss(), -1,
+                status.startedMillis(), System.currentTimeMillis(), Map.copyOf(metrics), version, "model " + version + " stored");
+        LOG.info("retrained model {} for {}/{}: validation AP@0.5 {} -> {}, recall {} -> {}", version, gateway, camera,
+                fmt(r.base().ap50()), fmt(r.retrained().ap50()), fmt(r.base().recall()), fmt(r.retrained().recall()));
+        Delivery dl = delivery;
+        if (!settings.deliver() || settings.signingKey() == null || dl == null) {
+            String why = !settings.deliver() ? "delivery is off" : settings.signingKey() == null ? "no signing key configured"
+                    : "no connection to the gateways";
+            record.put("outcome", "stored, not delivered: " + why);
+            appendRound(d, record);
+            update("DONE", "model " + version + " stored, not delivered: " + why);
+            return;
+        }
+        PrivateKey key = ModelPackager.privateKey(Files.readString(settings.signingKey(), StandardCharsets.UTF_8));
+        byte[] pkg = ModelPackager.build(r.model(), desc, key);
+        DeliveryOutcome o = dl.deliver(gateway, pkg);
+        record.put("delivery", Map.of("accepted", o.accepted(), "code", o.responseCode(), "message", String.valueOf(o.message()),
+                "bytes", o.bytes(), "chunks", o.chunks(), "retries", o.retries(), "ms", o.millis()));
+        record.put("outcome", o.accepted() ? "delivered" : "refused by the gateway");
+        appendRound(d, record);
+        if (o.accepted()) {
+            update("DONE", "model " + version + " delivered to " + gateway + ": " + o.message());
+            LOG.info("model {} delivered to {} in {} ms ({} bytes, {} chunks, {} retries)", version, gateway, o.millis(), o.bytes(),
+                    o.chunks(), o.retries());
+        } else {
+            update("FAILED", "model " + version + " refused by " + gateway + " (" + o.responseCode() + "): " + o.message());
+            LOG.warn("model {} not installed on {}: {} {}", version, gateway, o.responseCode(), o.message());
+        }
+    }
+
+    private void progress(TrainingProgress p) {
+        TrainingStatus s = status;
+        String state = switch (p.phase()) {
+            case "features" -> "EXTRACTING";
+            case "training" -> "TRAINING";
+            case "evaluating" -> "EVALUATING";
+            default -> s.state();
+        };
+        String msg = switch (p.phase()) {
+            case "features" -> "features of frame " + p.done() + "/" + p.total();
+            case "training" -> "epoch " + p.epoch() + "/" + p.epochs() + ", loss " + fmt(p.loss());
+            case "evaluating" -> "evaluating frame " + p.done() + "/" + p.total();
+            default -> s.message();
+        };
+        status = new TrainingStatus(state, s.gateway(), s.camera(), p.epoch(), p.epochs(), p.loss(), p.etaMillis(),
+                s.startedMillis(), System.currentTimeMillis(), s.metrics(), s.modelVersion(), msg);
+        if (p.phase().equals("training")) {
+            LOG.info("retraining {}/{}: epoch {}/{}, loss {}, ETA {} s", s.gateway(), s.camera(), p.epoch(), p.epochs(),
+                    fmt(p.loss()), p.etaMillis() < 0 ? "?" : Long.toString(Math.round(p.etaMillis() / 1000.0)));
+        }
+    }
+
+    private static void put(Map<String, Double> m, String prefix, Evaluation e) {
+        m.put(prefix + ".ap50", e.ap50());
+        m.put(prefix + ".recall", e.recall());
+        m.put(prefix + ".precision", e.precision());
+        m.put(prefix + ".images", (double) e.images());
+        m.put(prefix + ".truths", (double) e.truths());
+        e.ap50PerClass().forEach((label, ap) -> m.put(prefix + ".ap50." + label, ap));
+    }
+
+    private static List<LabelledImage> images(CocoDataset d, SplitRule.Split split) {
+        List<LabelledImage> out = new ArrayList<>();
+        for (CocoDataset.Labelled l : d.labelled(split, false)) {
+            List<Detection> truth = l.labels();
+            out.add(new LabelledImage(d.directory().resolve("images").resolve(l.sample().fileName()), truth));
+        }
+        return out;
+    }
+
+    /** The model and its manifest in the annotator's store, where the next round finds its base. */
+    private void store(String version, byte[] model, ModelDescriptor desc) throws IOException {
+        Path dir = settings.modelsRoot().resolve(version);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(ModelPackager.MODEL + ".tmp");
+        Files.write(tmp, model);
+        Files.move(tmp, dir.resolve(ModelPackager.MODEL), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.write(dir.resolve(ModelPackager.MANIFEST), ModelPackager.manifest(desc, desc.sha256()));
+    }
+
+    private static void appendRound(CocoDataset d, Map<String, Object> record) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        JsonWriter.write(sb, record);
+        sb.append('\n');
+        Files.writeString(d.directory().resolve("rounds.log"), sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
+
+    /** Stops a running round at its next cancellation check (bounded wait). */
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = worker;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
