@@ -1,0 +1,247 @@
+package io.edgetune.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Load probe of the real gateway runtime: capacity (10-fps cameras sustained
+ * next to one busy camera), grab-to-broker latency and memory, with the naive
+ * loop measured on the same machine for comparison.
+ *
+ * <pre>java -jar benchmarks/gateway-load/target/edgetune-gateway-load.jar [--gateway-jar PATH] [--steps 0,1,2,4,8]
+ *     [--measure-s 20] [--settle-s 8] [--no-naive] [--quick] [--out FILE.md]</pre>
+ */
+public final class GatewayLoad {
+
+    private GatewayLoad() {
+    }
+
+    /** Runs the measurement; the gateway process is stopped before this returns. */
+    public static LoadResults run(LoadOptions o) throws Exception {
+        String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String load = loadAverage();
+        Path busyVideo = o.assetsDir().resolve("vtest.avi");
+        if (!Files.isRegularFile(busyVideo)) {
+            throw new IOException("sample video missing: " + busyVideo);
+        }
+        Path staticVideo = staticVideo(o, busyVideo);
+        deleteTree(o.workDir());
+        Files.createDirectories(o.workDir());
+
+        List<LoadResults.Step> edge = new ArrayList<>();
+        LoadResults.Latency latency = null;
+        LoadResults.Memory memory;
+        int edgeMax = -1;
+        try (MqttProbe probe = new MqttProbe(); GatewayProcess gw = GatewayProcess.start(o, probe.port(), staticVideo)) {
+            o.progress().accept("gateway pid " + gw.pid() + " started, log " + gw.log() + ", broker port " + probe.port());
+            gw.awaitReady(probe, 180_000);
+            for (int n : o.staticSteps()) {
+                gw.setStaticCameras(n);
+                gw.awaitReady(probe, 60_000);
+                Thread.sleep(o.settleSeconds() * 1000L);
+                Window w = measureGateway(o, gw, probe, n);
+                edge.add(w.step);
+                o.progress().accept(describe(w.step));
+                if (latency == null) {
+                    latency = w.latency;
+                }
+                gw.sampleHeap();
+                if (!w.step.sustained()) {
+                    break;
+                }
+                edgeMax = n;
+            }
+            memory = gw.memory();
+        }
+
+        List<LoadResults.Step> naive = new ArrayList<>();
+        int naiveMax = -1;
+        if (o.naive()) {
+            try (NaiveLoop loop = new NaiveLoop(o.assetsDir(), o.inferenceThreads(), o.cameraFps())) {
+                for (int n : o.staticSteps()) {
+                    LoadResults.Step s = loop.measure(busyVideo, staticVideo, n, Math.max(2, o.settleSeconds() / 2), o.measureSeconds(),
+                            o.minFpsRatio(), o.maxDropFraction());
+                    naive.add(s);
+                    o.progress().accept(describe(s));
+                    if (!s.sustained()) {
+                        break;
+                    }
+                    naiveMax = n;
+                }
+            }
+        }
+        return new LoadResults(machine(), started, load, o.cameraFps(), o.minFpsRatio(), o.maxDropFraction(), edge, edgeMax, naive, naiveMax, latency, memory);
+    }
+
+    private record Window(LoadResults.Step step, LoadResults.Latency latency) {
+    }
+
+    private static Window measureGateway(LoadOptions o, GatewayProcess gw, MqttProbe probe, int n) throws Exception {
+        MqttProbe.Status s0 = probe.nextStatus(System.currentTimeMillis(), 5_000);
+        double cpu0 = gw.cpuSeconds();
+        long c0 = System.nanoTime();
+        if (s0 == null) {
+            throw new IOException("no status message from the gateway; see " + gw.log());
+        }
+        Thread.sleep(o.measureSeconds() * 1000L);
+        MqttProbe.Status s1 = probe.nextStatus(System.currentTimeMillis(), 5_000);
+        double cpu1 = gw.cpuSeconds();
+        long c1 = System.nanoTime();
+        if (s1 == null) {
+            throw new IOException("status messages stopped; see " + gw.log());
+        }
+        double seconds = (s1.timestampMillis() - s0.timestampMillis()) / 1000.0;
+        long grabbed = 0;
+        long dropped = 0;
+        double busyFps = 0;
+        double minStatic = Double.NaN;
+        for (int i = 0; i <= n; i++) {
+            String id = i == 0 ? GatewayProcess.BUSY : GatewayProcess.staticId(i);
+            long g = s1.longMetric("camera." + id + ".frames.grabbed") - s0.longMetric("camera." + id + ".frames.grabbed");
+            long d = s1.longMetric("camera." + id + ".frames.dropped") - s0.longMetric("camera." + id + ".frames.dropped");
+            grabbed += g;
+            dropped += d;
+            double fps = (g - d) / seconds;
+            if (i == 0) {
+                busyFps = fps;
+            } else {
+                minStatic = Double.isNaN(minStatic) ? fps : Math.min(minStatic, fps);
+            }
+        }
+        long detectorDropped = Math.max(0, s1.longMetric("detector.dropped") - s0.longMetric("detector.dropped"));
+        dropped += detectorDropped;
+        // every frame the detector finished is one detections message (only.with.detections=false)
+        long detected = probe.arrivals(null, s0.receivedMillis(), s1.receivedMillis()).size();
+        double detectorDrop = detected + detectorDropped == 0 ? 0 : (double) detectorDropped / (detected + detectorDropped);
+        double drop = grabbed == 0 ? 1 : (double) dropped / grabbed;
+        List<MqttProbe.Arrival> arrivals = probe.arrivals(GatewayProcess.BUSY, s0.receivedMillis(), s1.receivedMillis());
+        double[] lat = arrivals.stream().mapToDouble(MqttProbe.Arrival::latencyMillis).sorted().toArray();
+        double minFps = o.minFpsRatio() * o.cameraFps();
+        boolean ok = busyFps >= minFps && (Double.isNaN(minStatic) || minStatic >= minFps) && drop <= o.maxDropFraction();
+        LoadResults.Step step = new LoadResults.Step("edgetune", n, busyFps, minStatic, drop, detectorDrop, (cpu1 - cpu0) / ((c1 - c0) / 1e9),
+                arrivals.size() / ((s1.receivedMillis() - s0.receivedMillis()) / 1000.0), percentile(lat, 0.5), percentile(lat, 0.95), ok);
+        LoadResults.Latency latency = new LoadResults.Latency(percentile(lat, 0.5), percentile(lat, 0.95),
+                lat.length == 0 ? Double.NaN : lat[lat.length - 1], lat.length, n);
+        return new Window(step, latency);
+    }
+
+    /** Nearest-rank percentile of sorted values; NaN when empty. */
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static Path staticVideo(LoadOptions o, Path busyVideo) throws IOException {
+        Path dir = Files.isWritable(o.assetsDir()) ? o.assetsDir() : Paths.get(System.getProperty("java.io.tmpdir"));
+        boolean had = Files.isRegularFile(dir.resolve(StaticSceneVideo.FILE_NAME));
+        Path v = StaticSceneVideo.ensure(busyVideo, dir, o.cameraFps());
+        if (!had) {
+            double diff = StaticSceneVideo.firstFramesDifference(v);
+            o.progress().accept(String.format(Locale.ROOT, "static scene video written: %s (frame-to-frame noise %.2f grey levels)", v, diff));
+        }
+        return v;
+    }
+
+    private static String describe(LoadResults.Step s) {
+        return String.format(Locale.ROOT, "%s, busy + %d static: busy %.1f fps, slowest static %.1f fps, %.1f%% dropped, %.2f cores%s -> %s",
+                s.approach(), s.staticCameras(), s.busyFps(), s.minStaticFps(), 100 * s.dropFraction(), s.cpuCores(),
+                Double.isNaN(s.latencyP50Ms()) ? "" : String.format(Locale.ROOT, ", latency p50 %.0f p95 %.0f ms", s.latencyP50Ms(), s.latencyP95Ms()),
+                s.sustained() ? "keeps up" : "falls behind");
+    }
+
+    /** "2 cores, AMD EPYC, 24 GiB": cores, /proc/cpuinfo model name, memory. */
+    public static String machine() {
+        String cpu = "unknown CPU";
+        long memKiB = -1;
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            for (String line : Files.readAllLines(Paths.get("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    memKiB = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: keep what we have
+        }
+        return String.format(Locale.ROOT, "%d cores, %s%s", Runtime.getRuntime().availableProcessors(), cpu,
+                memKiB > 0 ? String.format(Locale.ROOT, ", %.0f GiB RAM", memKiB / 1024.0 / 1024.0) : "");
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Paths.get("features/gateway/target/edgetune-gateway.jar");
+        List<String> a = Arrays.asList(args);
+        String jarArg = arg(a, "--gateway-jar");
+        if (jarArg != null) {
+            jar = Paths.get(jarArg);
+        }
+        LoadOptions o = a.contains("--quick") ? LoadOptions.quick(jar) : LoadOptions.defaults(jar);
+        String steps = arg(a, "--steps");
+        if (steps != null) {
+            o = o.withStaticSteps(Arrays.stream(steps.split(",")).map(String::trim).map(Integer::valueOf).toList());
+        }
+        String measure = arg(a, "--measure-s");
+        String settle = arg(a, "--settle-s");
+        if (measure != null || settle != null) {
+            o = o.withWindows(settle == null ? o.settleSeconds() : Integer.parseInt(settle), measure == null ? o.measureSeconds() : Integer.parseInt(measure));
+        }
+        if (a.contains("--no-naive")) {
+            o = o.withNaive(false);
+        }
+        String assets = arg(a, "--assets");
+        if (assets != null) {
+            o = o.withAssetsDir(Paths.get(assets));
+        }
+        LoadResults r = run(o);
+        String md = r.markdown();
+        System.out.println(md);
+        String out = arg(a, "--out");
+        if (out != null) {
+            Files.writeString(Paths.get(out), md);
+        }
+        // Moquette and JavaCPP leave non-daemon threads behind
+        System.exit(0);
+    }
+
+    private static String arg(List<String> a, String name) {
+        int i = a.indexOf(name);
+        return i >= 0 && i + 1 < a.size() ? a.get(i + 1) : null;
+    }
+}
