@@ -1,0 +1,134 @@
+package io.edgetune.evaluation;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+
+/**
+ * The evaluation command: {@code java -jar benchmarks/evaluation/target/edgetune-evaluate.jar [options]}.
+ * Prints a progress bar on stderr and the summary on stdout; writes report.md and PNG plots.
+ */
+public final class Evaluate {
+
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar edgetune-evaluate.jar [options]",
+            "  --video FILE         video to evaluate (default: <assets>/vtest.avi)",
+            "  --frames N           process only the first N frames (default: all)",
+            "  --out DIR            report directory (default: ./edgetune-report)",
+            "  --model FILE         a second .tflite model (e.g. retrained) to compare with the base, same label map",
+            "  --base-model FILE    the base model (default: <assets>/ssd_mobilenetv2_oidv4_fp16.tflite)",
+            "  --labels FILE        label map (default: <assets>/oidv4_labelmap.txt)",
+            "  --teacher-every N    teacher-label every N-th frame after the motion warm-up (default: 5)",
+            "  --cache DIR          where teacher labels are cached (default: <assets>)",
+            "  --threads N          interpreter threads (default: 2, as the gateway)",
+            "  --threshold S        operating score threshold for recall/precision (default: 0.5)",
+            "  --frames-drawn N     annotated frames in the report (default: 3)",
+            "  --load               also run the gateway load probe (capacity, latency, memory; several minutes)",
+            "  --assets DIR         asset directory (default: $EDGETUNE_ASSETS, -Dedgetune.assets or ~/.cache/edgetune)",
+            "  --help");
+
+    private Evaluate() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        try {
+            EvaluationOptions o = parse(args);
+            if (o == null) {
+                System.out.println(USAGE);
+                return;
+            }
+            Path report = run(o);
+            System.out.println("report: " + report.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            System.err.println("edgetune-evaluate: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("edgetune-evaluate failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    /** Runs the evaluation and writes the report; returns report.md. */
+    static Path run(EvaluationOptions o) throws Exception {
+        Evaluation.Result result = new Evaluation(o).run();
+        if (o.load()) {
+            result.loadMarkdown = LoadSection.run(o);
+        }
+        Path report = new ReportWriter(result).write(o.outDir());
+        printSummary(result);
+        return report;
+    }
+
+    private static void printSummary(Evaluation.Result r) {
+        System.out.println();
+        System.out.println(String.format(Locale.ROOT, "%-44s %8s %12s %9s %8s %8s %8s", "run", "fps", "CPU ms/frame", "skipped", "recall", "precis.", "AP@0.5"));
+        for (RunResult x : r.runs) {
+            System.out.println(String.format(Locale.ROOT, "%-44s %8.1f %12.1f %8.1f%% %8s %8s %8s", x.name(), x.fps(),
+                    x.cpuSecondsPerFrame() * 1000, x.skippedPercent(), ReportWriter.fmt3(x.quality.recall()),
+                    ReportWriter.fmt3(x.quality.precision()), ReportWriter.fmt3(x.quality.ap())));
+        }
+    }
+
+    static EvaluationOptions parse(String[] args) {
+        String env = System.getenv("EDGETUNE_ASSETS");
+        if (System.getProperty("edgetune.assets") == null && env != null && !env.isBlank()) {
+            System.setProperty("edgetune.assets", env);
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--assets")) {
+                System.setProperty("edgetune.assets", value(args, i));
+            }
+        }
+        EvaluationOptions o = EvaluationOptions.defaults();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--video" -> o = o.withVideo(Paths.get(value(args, i++)));
+                case "--frames" -> o = o.withFrames(integer(args, i++));
+                case "--out" -> o = o.withOutDir(Paths.get(value(args, i++)));
+                case "--model" -> o = o.withOtherModel(Paths.get(value(args, i++)));
+                case "--base-model" -> o = o.withModel(Paths.get(value(args, i++)));
+                case "--labels" -> o = o.withLabelMap(Paths.get(value(args, i++)));
+                case "--teacher-every" -> o = o.withTeacherEvery(integer(args, i++));
+                case "--cache" -> o = o.withCacheDir(Paths.get(value(args, i++)));
+                case "--threads" -> o = o.withThreads(integer(args, i++));
+                case "--threshold" -> {
+                    float t = Float.parseFloat(value(args, i++));
+                    o = o.withThresholds(Math.min(o.collectThreshold(), t), t);
+                }
+                case "--frames-drawn" -> o = withDrawn(o, integer(args, i++));
+                case "--load" -> o = o.withLoad(true);
+                case "--assets" -> i++;
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return o;
+    }
+
+    private static EvaluationOptions withDrawn(EvaluationOptions o, int n) {
+        return new EvaluationOptions(o.video(), o.maxFrames(), o.outDir(), o.modelFile(), o.labelMap(), o.otherModel(),
+                o.teacherEvery(), o.cacheDir(), o.threads(), o.collectThreshold(), o.operatingThreshold(), n, o.load(),
+                o.progress(), o.terminal());
+    }
+
+    private static String value(String[] args, int i) {
+        if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        return args[i + 1];
+    }
+
+    private static int integer(String[] args, int i) {
+        String v = value(args, i);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[i] + " needs a whole number, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.edgetune.evaluation;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * What one evaluation run does.
+ *
+ * @param video              the video to process (file or stream URL FFmpeg opens)
+ * @param maxFrames          frames to process from the start; 0 = the whole video
+ * @param outDir             where the report and plots go
+ * @param modelFile          the base model (SSD MobileNet V2 .tflite, float input)
+ * @param labelMap           its label map, one label per line, index 0 = background
+ * @param otherModel         a second model with the same label map (e.g. after retraining) shown next to the base; null for none
+ * @param teacherEvery       label every n-th frame after the motion warm-up with the teacher
+ * @param cacheDir           where teacher labels are cached
+ * @param threads            interpreter threads (the gateway's default is 2)
+ * @param collectThreshold   lowest score the detector reports during the runs (AP needs the low scores)
+ * @param operatingThreshold score at which recall and precision are reported (the gateway's default is 0.5)
+ * @param annotatedFrames    how many annotated frames to draw
+ * @param load               also run the gateway load probe (capacity, latency, memory; takes minutes)
+ * @param progress           where the progress bar goes
+ * @param terminal           redraw the bar in place (a terminal) or print one line per 10%
+ */
+record EvaluationOptions(Path video, int maxFrames, Path outDir, Path modelFile, Path labelMap, Path otherModel,
+                         int teacherEvery, Path cacheDir, int threads, float collectThreshold, float operatingThreshold,
+                         int annotatedFrames, boolean load, PrintStream progress, boolean terminal) {
+
+    EvaluationOptions {
+        if (maxFrames < 0 || teacherEvery < 1 || threads < 1 || annotatedFrames < 0) {
+            throw new IllegalArgumentException("frames >= 0, teacher-every >= 1, threads >= 1 required");
+        }
+        if (!(collectThreshold > 0 && collectThreshold <= operatingThreshold && operatingThreshold <= 1)) {
+            throw new IllegalArgumentException("need 0 < collect threshold <= operating threshold <= 1");
+        }
+    }
+
+    static Path defaultAssets() {
+        String d = System.getProperty("edgetune.assets");
+        return d != null && !d.isBlank() ? Paths.get(d) : Paths.get(System.getProperty("user.home"), ".cache", "edgetune");
+    }
+
+    static EvaluationOptions defaults() {
+        Path assets = defaultAssets();
+        return new EvaluationOptions(assets.resolve("vtest.avi"), 0, Paths.get("edgetune-report"),
+                assets.resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), assets.resolve("oidv4_labelmap.txt"), null,
+                5, assets, 2, 0.1f, 0.5f, 3, false, System.err, System.console() != null);
+    }
+
+    EvaluationOptions withVideo(Path v) {
+        return new EvaluationOptions(v, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withFrames(int n) {
+        return new EvaluationOptions(video, n, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withOutDir(Path d) {
+        return new EvaluationOptions(video, maxFrames, d, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withModel(Path m) {
+        return new EvaluationOptions(video, maxFrames, outDir, m, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withLabelMap(Path l) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, l, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withOtherModel(Path m) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, m, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withTeacherEvery(int n) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, n, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withCacheDir(Path d) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, d, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withThreads(int n) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, n,
+                collectThreshold, operatingThreshold, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withThresholds(float collect, float operating) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collect, operating, annotatedFrames, load, progress, terminal);
+    }
+
+    EvaluationOptions withLoad(boolean on) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, on, progress, terminal);
+    }
+
+    EvaluationOptions withProgress(PrintStream out, boolean isTerminal) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, load, out, isTerminal);
+    }
+}

@@ -1,0 +1,120 @@
+package io.edgetune.evaluation;
+
+import io.edgetune.api.detect.Detection;
+import io.edgetune.api.frame.Frame;
+import io.edgetune.api.motion.Region;
+import io.edgetune.inference.internal.DetectorSettings;
+import io.edgetune.inference.internal.EngineException;
+import io.edgetune.inference.internal.InferenceEngine;
+import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.ssd.InputPreparer;
+import io.edgetune.inference.ssd.SsdAnchors;
+import io.edgetune.inference.ssd.SsdDecoder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The detector's steps of {@link LoadedModel#detect} (input preparation, interpreter, SSD decoding + NMS), run
+ * on the model's own engine with the inference bundle's exported SSD classes, each step timed on its own.
+ * The test checks it returns exactly what {@code LoadedModel.detect} returns.
+ */
+final class StagedDetector implements AutoCloseable {
+
+    /** Wall-clock time of each step for one frame, all crops together. */
+    static final class Timing {
+        long prepareNanos;
+        long inferenceNanos;
+        long postNanos;
+
+        void clear() {
+            prepareNanos = 0;
+            inferenceNanos = 0;
+            postNanos = 0;
+        }
+    }
+
+    private final LoadedModel model;
+    private final InferenceEngine engine;
+    private final InputPreparer preparer;
+    private final SsdDecoder decoder;
+    private final DetectorSettings settings;
+    private final float[] classThresholds;
+    private final List<Region> crops = new ArrayList<>();
+
+    StagedDetector(LoadedModel model, DetectorSettings settings) {
+        this.model = model;
+        this.engine = model.engine();
+        this.settings = settings;
+        this.preparer = new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
+        SsdAnchors anchors = SsdAnchors.fromScheme(model.descriptor().anchors(), Math.max(engine.inputWidth(), engine.inputHeight()));
+        this.decoder = new SsdDecoder(anchors, LoadedModel.DEFAULT_BOX_SCALES);
+        // the model's per-class thresholds (manifest) or the configured one, exactly as LoadedModel resolves them
+        this.classThresholds = new float[engine.classCount()];
+        for (int c = 0; c < classThresholds.length; c++) {
+            classThresholds[c] = model.scoreThreshold(c, settings);
+        }
+    }
+
+    LoadedModel model() {
+        return model;
+    }
+
+    /** Full frame when {@code regions} is empty, else one pass per region grown to the input's aspect ratio. */
+    List<Detection> detect(Frame frame, List<Region> regions, Timing timing) throws EngineException {
+        crops.clear();
+        if (regions.isEmpty()) {
+            crops.add(new Region(0, 0, frame.width(), frame.height()));
+        } else {
+            for (Region r : regions) {
+                crops.add(fitToInputAspect(r, frame.width(), frame.height()));
+            }
+        }
+        long t0 = System.nanoTime();
+        decoder.reset();
+        for (int i = 0; i < crops.size(); i++) {
+            Region r = crops.get(i);
+            long a = System.nanoTime();
+            preparer.prepare(frame, r.x(), r.y(), r.width(), r.height());
+            long b = System.nanoTime();
+            engine.invoke();
+            long c = System.nanoTime();
+            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), settings.scoreThreshold(),
+                    classThresholds, null, r.x(), r.y(), r.width(), r.height(), i);
+            long d = System.nanoTime();
+            timing.prepareNanos += b - a;
+            timing.inferenceNanos += c - b;
+            timing.postNanos += d - c;
+        }
+        long s = System.nanoTime();
+        List<Detection> found = decoder.suppress(settings.nmsIou(), settings.maxDetections(), model.labels());
+        timing.postNanos += System.nanoTime() - s;
+        return found;
+    }
+
+    /** The crops of the last {@link #detect} call, as run. */
+    List<Region> lastCrops() {
+        return List.copyOf(crops);
+    }
+
+    /** The inference bundle's rule: grow a crop around its centre, inside the frame, to the input's aspect ratio. */
+    Region fitToInputAspect(Region r, int frameWidth, int frameHeight) {
+        double aspect = engine.inputWidth() / (double) engine.inputHeight();
+        int w = Math.max(1, r.width());
+        int h = Math.max(1, r.height());
+        if (w < h * aspect) {
+            w = (int) Math.round(h * aspect);
+        } else {
+            h = (int) Math.round(w / aspect);
+        }
+        w = Math.min(w, frameWidth);
+        h = Math.min(h, frameHeight);
+        int x = Math.max(0, Math.min(r.x() + r.width() / 2 - w / 2, frameWidth - w));
+        int y = Math.max(0, Math.min(r.y() + r.height() / 2 - h / 2, frameHeight - h));
+        return new Region(x, y, w, h);
+    }
+
+    @Override
+    public void close() {
+        preparer.close();
+    }
+}
