@@ -59,6 +59,7 @@ final class DirectoryAnnotatorService implements AnnotatorService {
         }
     }
 
+    final Path root;
     private final Map<String, Dataset> datasets = new TreeMap<>();
     private volatile TrainingStatus training = TrainingStatus.idle();
     private volatile BiFunction<String, String, TrainingStatus> roundStarter =
@@ -68,6 +69,7 @@ final class DirectoryAnnotatorService implements AnnotatorService {
 
     /** Reads every dataset under {@code root} (as written by {@link #addFrame}). */
     DirectoryAnnotatorService(Path root) throws IOException {
+        this.root = root;
         if (!Files.isDirectory(root)) {
             return;
         }

@@ -200,5 +200,4 @@ public class ReviewApiTest {
         assertEquals(ReviewComponent.DEFAULT_PREFIX, ReviewComponent.validPrefix("/"));
         assertEquals(ReviewComponent.DEFAULT_PREFIX, ReviewComponent.validPrefix("/a/../b"));
     }
-
 }

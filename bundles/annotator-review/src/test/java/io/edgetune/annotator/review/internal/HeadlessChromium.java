@@ -1,0 +1,51 @@
+package io.edgetune.annotator.review.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/** Debian's chromium and chromedriver, installed with apt-get when missing, driven by Selenium. */
+final class HeadlessChromium {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private HeadlessChromium() {
+    }
+
+    static synchronized void ensureInstalled() throws Exception {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return;
+        }
+        Process apt = new ProcessBuilder("apt-get", "install", "-y", "-q", "chromium", "chromium-driver").inheritIO().start();
+        if (!apt.waitFor(600, TimeUnit.SECONDS) || apt.exitValue() != 0) {
+            throw new IllegalStateException("chromium is not installed and 'apt-get install -y chromium chromium-driver' failed;"
+                    + " install the Debian packages chromium and chromium-driver to run the review page's browser tests");
+        }
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("apt-get installed chromium but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
+        }
+    }
+
+    static ChromeDriver start(Path profile) throws Exception {
+        ensureInstalled();
+        Files.createDirectories(profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(profile.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // --no-sandbox: the build runs as root, where chromium's sandbox refuses to start
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1600,1150", "--lang=en-US", "--user-data-dir=" + profile.toAbsolutePath().resolve("profile"));
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(15));
+        return driver;
+    }
+}
