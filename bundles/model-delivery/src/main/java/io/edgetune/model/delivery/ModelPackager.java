@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -71,6 +72,7 @@ public final class ModelPackager {
         byte[] manifest = manifest(descriptor, sha);
         ByteArrayOutputStream out = new ByteArrayOutputStream(model.length + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.setLevel(Deflater.BEST_SPEED); // float weights barely compress harder; the fast level keeps packaging cheap
             entry(zip, MANIFEST, manifest);
             if (signer != null) {
                 entry(zip, SIGNATURE, sign(manifest, signer).getBytes(StandardCharsets.US_ASCII));

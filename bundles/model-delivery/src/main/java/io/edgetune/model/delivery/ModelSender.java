@@ -238,6 +238,7 @@ public final class ModelSender implements AutoCloseable {
                 // the gateway lost part of the upload, retrying cannot help
                 long held = status(d, id, sha, total);
                 if (held < 0 || held == total) {
+                    d.lastCode = r.code(); // the refusal, not the status request after it
                     return d.outcome(false, r.message());
                 }
                 d.failed(r, "commit");
