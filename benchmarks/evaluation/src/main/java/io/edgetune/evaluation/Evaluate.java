@@ -23,7 +23,9 @@ public final class Evaluate {
             "  --threads N          interpreter threads (default: 2, as the gateway)",
             "  --threshold S        operating score threshold for recall/precision (default: 0.5)",
             "  --frames-drawn N     annotated frames in the report (default: 3)",
-            "  --load               also run the gateway load probe (capacity, latency, memory; several minutes)",
+            "  --load               also run the gateway load probe: capacity, latency, memory of the real gateway",
+            "                       runtime (about 10 minutes; --load-quick: about a minute, one static camera)",
+            "  --gateway-jar FILE   the gateway runtime for --load (default: features/gateway/target/edgetune-gateway.jar)",
             "  --assets DIR         asset directory (default: $EDGETUNE_ASSETS, -Dedgetune.assets or ~/.cache/edgetune)",
             "  --help");
 
@@ -40,6 +42,8 @@ public final class Evaluate {
             }
             Path report = run(o);
             System.out.println("report: " + report.toAbsolutePath());
+            // JavaCPP (and the load probe's broker) leave non-daemon threads behind
+            System.exit(0);
         } catch (IllegalArgumentException e) {
             System.err.println("edgetune-evaluate: " + e.getMessage());
             System.err.println(USAGE);
@@ -101,19 +105,15 @@ public final class Evaluate {
                     float t = Float.parseFloat(value(args, i++));
                     o = o.withThresholds(Math.min(o.collectThreshold(), t), t);
                 }
-                case "--frames-drawn" -> o = withDrawn(o, integer(args, i++));
-                case "--load" -> o = o.withLoad(true);
+                case "--frames-drawn" -> o = o.withAnnotatedFrames(integer(args, i++));
+                case "--load" -> o = o.withLoad(true, o.loadQuick(), o.gatewayJar());
+                case "--load-quick" -> o = o.withLoad(true, true, o.gatewayJar());
+                case "--gateway-jar" -> o = o.withLoad(o.load(), o.loadQuick(), Paths.get(value(args, i++)));
                 case "--assets" -> i++;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         return o;
-    }
-
-    private static EvaluationOptions withDrawn(EvaluationOptions o, int n) {
-        return new EvaluationOptions(o.video(), o.maxFrames(), o.outDir(), o.modelFile(), o.labelMap(), o.otherModel(),
-                o.teacherEvery(), o.cacheDir(), o.threads(), o.collectThreshold(), o.operatingThreshold(), n, o.load(),
-                o.progress(), o.terminal());
     }
 
     private static String value(String[] args, int i) {

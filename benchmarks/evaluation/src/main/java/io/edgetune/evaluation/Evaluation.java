@@ -239,6 +239,7 @@ final class Evaluation {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Frame frame = new Frame(ByteBuffer.allocateDirect(result.width * result.height * 3).order(ByteOrder.nativeOrder()), null);
         StagedDetector.Timing timing = new StagedDetector.Timing();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Detection> last = List.of();
         progress.start(r.name(), result.frames);
         try (EvaluationFrameSource source = new EvaluationFrameSource(options.video().toString());
@@ -249,6 +250,7 @@ final class Evaluation {
             long wall0 = System.nanoTime();
             int n = 0;
             while (n < result.frames) {
+                long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 if (!source.next()) {
                     break;
@@ -256,13 +258,16 @@ final class Evaluation {
                 source.copyTo(frame.pixels());
                 frame.fill("evaluation", n, n, t0, result.width, result.height);
                 long t1 = System.nanoTime();
+                long c1 = threads.getCurrentThreadCpuTime();
                 r.decodeNanos += t1 - t0;
+                r.decodeCpuNanos += c1 - c0;
 
                 boolean infer = true;
                 List<Region> regions = List.of();
                 if (motion != null) {
                     MotionResult m = motion.process(frame);
                     r.motionNanos += System.nanoTime() - t1;
+                    r.motionCpuNanos += threads.getCurrentThreadCpuTime() - c1;
                     infer = m.needsInference();
                     if (m.state() == MotionResult.State.WARMUP) {
                         r.warmupFrames++;
@@ -280,6 +285,8 @@ final class Evaluation {
                     r.prepareNanos += timing.prepareNanos;
                     r.inferenceNanos += timing.inferenceNanos;
                     r.postNanos += timing.postNanos;
+                    r.prepareCpuNanos += timing.prepareCpuNanos;
+                    r.postCpuNanos += timing.postCpuNanos;
                     r.inferredFrames++;
                     r.passes += regions.isEmpty() ? 1 : regions.size();
                     last = found;

@@ -31,8 +31,8 @@ final class Plots {
     private Plots() {
     }
 
-    /** Horizontal stacked bars: milliseconds per frame of each stage, one bar per run. */
-    static void stageBars(List<RunResult> runs, Path file) throws IOException {
+    /** Horizontal stacked bars: CPU or wall-clock milliseconds per frame of each stage, one bar per run. */
+    static void stageBars(List<RunResult> runs, boolean cpu, Path file) throws IOException {
         int rowH = 34;
         int left = 290;
         int right = 60;
@@ -42,10 +42,12 @@ final class Plots {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Time per frame by stage (ms, wall clock, averaged over all frames)", 20, 28);
+        g.drawString(cpu ? "CPU time per frame by stage (ms, all threads, averaged over all frames)"
+                : "Wall-clock time per frame by stage (ms, averaged over all frames)", 20, 28);
         double max = 0;
         for (RunResult r : runs) {
-            max = Math.max(max, r.msPerFrame(r.decodeNanos + r.motionNanos + r.prepareNanos + r.inferenceNanos + r.postNanos));
+            long[] parts = parts(r, cpu);
+            max = Math.max(max, r.msPerFrame(parts[0] + parts[1] + parts[2] + parts[3] + parts[4]));
         }
         max = niceCeiling(max);
         double scale = (width - left - right) / max;
@@ -55,7 +57,7 @@ final class Plots {
             int y = top + i * rowH;
             g.setColor(Color.DARK_GRAY);
             g.drawString(r.name(), 20, y + 20);
-            long[] parts = {r.decodeNanos, r.motionNanos, r.prepareNanos, r.inferenceNanos, r.postNanos};
+            long[] parts = parts(r, cpu);
             double x = left;
             double total = 0;
             for (int s = 0; s < parts.length; s++) {
@@ -72,6 +74,12 @@ final class Plots {
         axis(g, left, axisY, width - left - right, max, "ms");
         legend(g, STAGES, STAGE_COLORS, left, axisY + 40);
         write(img, file);
+    }
+
+    /** decode, motion, preparation, inference, post-processing of one run, in nanoseconds over all frames. */
+    static long[] parts(RunResult r, boolean cpu) {
+        return cpu ? new long[] {r.decodeCpuNanos, r.motionCpuNanos, r.prepareCpuNanos, r.inferenceAndRestCpuNanos(), r.postCpuNanos}
+                : new long[] {r.decodeNanos, r.motionNanos, r.prepareNanos, r.inferenceNanos, r.postNanos};
     }
 
     /** Grouped bars: recall per size bucket, one bar per run. */

@@ -20,6 +20,11 @@ final class RunResult {
     long prepareNanos;
     long inferenceNanos;
     long postNanos;
+    /** CPU time of the pipeline thread in these stages (the interpreter's own worker threads are not in them) */
+    long decodeCpuNanos;
+    long motionCpuNanos;
+    long prepareCpuNanos;
+    long postCpuNanos;
     /** frames on which the detector ran */
     int inferredFrames;
     /** detector passes (crops) over all frames */
@@ -59,6 +64,14 @@ final class RunResult {
 
     double msPerFrame(long nanos) {
         return nanos / 1e6 / frames;
+    }
+
+    /**
+     * Process CPU not spent by the pipeline thread in decode, motion, preparation or post-processing: the
+     * interpreter (all its threads) plus a little JIT and GC.
+     */
+    long inferenceAndRestCpuNanos() {
+        return Math.max(0, cpuNanos - decodeCpuNanos - motionCpuNanos - prepareCpuNanos - postCpuNanos);
     }
 
     int skippedFrames() {

@@ -62,6 +62,7 @@ public class EvaluateCommandTest {
         }
         assertTrue(md.contains("AP@0.5") && md.contains("Stage costs") && md.contains("Capacity, latency, memory"));
         assertImage(out.resolve("stages.png"));
+        assertImage(out.resolve("stages-wall.png"));
         assertImage(out.resolve("recall-by-size.png"));
         List<Path> frames;
         try (Stream<Path> s = Files.list(out)) {
@@ -100,6 +101,11 @@ public class EvaluateCommandTest {
             assertTrue(r.name(), r.mode == Mode.NAIVE || r.motionNanos > 0);
             long stages = r.decodeNanos + r.motionNanos + r.prepareNanos + r.inferenceNanos + r.postNanos;
             assertTrue(r.name() + ": stages fit in the run's wall time", stages <= r.wallNanos);
+            assertTrue(r.name(), r.decodeCpuNanos > 0 && r.prepareCpuNanos > 0 && r.postCpuNanos > 0);
+            assertTrue(r.name(), r.mode == Mode.NAIVE ? r.motionCpuNanos == 0 : r.motionCpuNanos > 0);
+            long threadStages = r.decodeCpuNanos + r.motionCpuNanos + r.prepareCpuNanos + r.postCpuNanos;
+            assertTrue(r.name() + ": the pipeline thread's stages are part of the process CPU, inference is most of it",
+                    threadStages < r.cpuNanos && r.inferenceAndRestCpuNanos() > threadStages);
         }
     }
 
