@@ -101,6 +101,7 @@ public final class ModelSender implements AutoCloseable {
     private final String idPrefix = "md" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong requestCounter = new AtomicLong();
     private final AtomicLong cancelEpoch = new AtomicLong();
+    private final Object pauses = new Object();
     private final Map<String, CompletableFuture<KuraPayload>> pending = new ConcurrentHashMap<>();
     private volatile boolean subscribed;
 
@@ -177,6 +178,9 @@ public final class ModelSender implements AutoCloseable {
     /** Stops every delivery in progress; each returns an outcome "cancelled". Later deliveries run normally. */
     public void cancel() {
         cancelEpoch.incrementAndGet();
+        synchronized (pauses) {
+            pauses.notifyAll();
+        }
         pending.values().forEach(f -> f.completeExceptionally(new CancellationException("cancelled")));
     }
 
@@ -357,7 +361,12 @@ public final class ModelSender implements AutoCloseable {
             }
             long pause = Math.min(5000, 200L << Math.min(failuresInRow - 1, 5));
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            Thread.sleep(Math.max(0, Math.min(pause, left)));
+            long wait = Math.max(0, Math.min(pause, left));
+            synchronized (pauses) {
+                if (wait > 0 && cancelEpoch.get() == epoch) {
+                    pauses.wait(wait); // cancel() wakes it
+                }
+            }
             check();
         }
 

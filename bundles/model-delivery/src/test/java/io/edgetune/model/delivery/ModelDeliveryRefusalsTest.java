@@ -21,7 +21,9 @@ import java.security.KeyPair;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.kura.message.KuraPayload;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -302,6 +304,33 @@ public class ModelDeliveryRefusalsTest {
         r = request(Verb.POST, big, "models", "upload", "x2");
         assertEquals(400, code(r));
         assertTrue(error(r), error(r).contains("larger than the limit"));
+        assertEquals("base-oidv4", gateway.runningModel());
+    }
+
+    @Test
+    public void cancelAndTheDeadlineEndADeliveryToAGatewayThatIsDown() throws Exception {
+        byte[] pkg = ModelPackager.build(Assets.model(), Assets.descriptor("d1"), keys.getPrivate());
+        gateway.stop();
+        AtomicReference<DeliveryOutcome> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> outcome.set(sender.send(GatewaySide.GATEWAY, pkg, true)));
+        t.start();
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        sender.cancel();
+        t.join(30_000);
+        System.out.printf("cancelled delivery returned %d ms after cancel()%n", (System.nanoTime() - t0) / 1_000_000);
+        assertFalse(t.isAlive());
+        assertFalse(outcome.get().accepted());
+        assertEquals("cancelled", outcome.get().message());
+
+        ModelSender.Options quick = ModelSender.Options.defaults().withRequestTimeout(Duration.ofMillis(500)).withDeadline(Duration.ofSeconds(2));
+        try (ModelSender bounded = new ModelSender(paho, GatewaySide.ACCOUNT, quick)) {
+            DeliveryOutcome o = bounded.send(GatewaySide.GATEWAY, pkg, true);
+            System.out.printf("delivery to a stopped gateway: %s after %d ms, %d retries%n", o.message(), o.millis(), o.retries());
+            assertFalse(o.accepted());
+            assertEquals(0, o.responseCode());
+            assertTrue(o.message(), o.message().startsWith("no delivery within 2 s") || o.message().contains("failed"));
+        }
         assertEquals("base-oidv4", gateway.runningModel());
     }
 }
