@@ -160,10 +160,15 @@ public class ReviewPageBrowserTest {
         }
         System.out.printf("page shows %d teacher and %d gateway boxes on the %d newest frames%n", teacherTotal, edgeTotal, PAGE_SIZE);
         assertTrue("the teacher labels more than the gateway pass", teacherTotal > edgeTotal);
-        // the overlay is drawn where the image is: same on-screen size
-        WebElement firstImg = frames.get(0).findElement(By.tagName("img"));
-        WebElement firstSvg = frames.get(0).findElement(By.tagName("svg"));
-        assertEquals(firstImg.getSize(), firstSvg.getSize());
+        // the overlay lies on the image: same on-screen box (to sub-pixel rounding)
+        @SuppressWarnings("unchecked")
+        List<Number> boxes = (List<Number>) browser.executeScript("const i = arguments[0].querySelector('img').getBoundingClientRect();"
+                + " const s = arguments[0].querySelector('svg').getBoundingClientRect();"
+                + " return [i.left, i.top, i.width, i.height, s.left, s.top, s.width, s.height];", frames.get(0));
+        for (int k = 0; k < 4; k++) {
+            assertEquals("image and overlay box " + boxes, boxes.get(k).doubleValue(), boxes.get(k + 4).doubleValue(), 1.0);
+        }
+        assertTrue("the frame is shown at least 300 px wide: " + boxes, boxes.get(2).doubleValue() >= 300);
 
         // reject the newest frame: the service stores it, the counts drop by its labels
         ReviewItem newest = items.get(0);
