@@ -63,6 +63,8 @@ public final class GatewayLoad {
             }
             memory = gw.memory();
         }
+        // kept only when the run failed: the gateway's log is in there
+        deleteTree(o.workDir());
 
         List<LoadResults.Step> naive = new ArrayList<>();
         int naiveMax = -1;
@@ -194,7 +196,7 @@ public final class GatewayLoad {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -46,10 +46,12 @@ final class GatewayProcess implements AutoCloseable {
         if (!Files.isRegularFile(o.gatewayJar())) {
             throw new IOException("gateway runtime not found: " + o.gatewayJar() + " (build features/gateway first)");
         }
-        Path work = o.workDir();
+        // the child runs in the work directory: every path it gets must be absolute
+        Path work = o.workDir().toAbsolutePath();
         Path conf = work.resolve("conf");
         Files.createDirectories(conf);
-        Path video = o.assetsDir().resolve("vtest.avi");
+        Path assets = o.assetsDir().toAbsolutePath();
+        Path video = assets.resolve("vtest.avi");
         write(conf, "io.edgetune.cloud.mqtt.Connection.cfg",
                 "broker.url=tcp://127.0.0.1:" + brokerPort,
                 "account.name=edgetune",
@@ -83,7 +85,7 @@ final class GatewayProcess implements AutoCloseable {
                 "mode=regions",
                 "score.threshold=0.4",
                 "threads=" + o.inferenceThreads(),
-                "assets.dir=" + o.assetsDir());
+                "assets.dir=" + assets);
         write(conf, "io.edgetune.console.Console.cfg", "status.interval.seconds=30");
         writeCamera(conf, BUSY, video, o.cameraFps());
 
@@ -95,15 +97,26 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("-Dorg.osgi.framework.storage.clean=onFirstInit");
         cmd.add("-Dorg.osgi.service.http.port=" + MqttProbe.freePort());
         cmd.add("-Dedgetune.data=" + work.resolve("data"));
-        cmd.add("-Dedgetune.assets=" + o.assetsDir());
+        cmd.add("-Dedgetune.assets=" + assets);
         cmd.add("-jar");
-        cmd.add(o.gatewayJar().toString());
+        cmd.add(o.gatewayJar().toAbsolutePath().toString());
         Path log = work.resolve("gateway.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        return new GatewayProcess(o, conf, staticVideo, pb.start(), log);
+        Process p = pb.start();
+        // a load run that dies must not leave a gateway decoding videos in a loop behind
+        Thread reaper = new Thread(p::destroyForcibly, "gateway-load-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        p.onExit().thenRun(() -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        });
+        return new GatewayProcess(o, conf, staticVideo, p, log);
     }
 
     private static void writeCamera(Path conf, String id, Path video, double fps) throws IOException {
@@ -177,7 +190,7 @@ final class GatewayProcess implements AutoCloseable {
     /** Adds static cameras up to {@code n} (FileInstall picks the files up within its 2 s poll). */
     void setStaticCameras(int n) throws IOException {
         for (int i = staticCameras + 1; i <= n; i++) {
-            writeCamera(conf, staticId(i), staticVideo, options.cameraFps());
+            writeCamera(conf, staticId(i), staticVideo.toAbsolutePath(), options.cameraFps());
         }
         staticCameras = Math.max(staticCameras, n);
     }

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *
  * @param gatewayJar        the gateway runtime, {@code features/gateway/target/edgetune-gateway.jar}
  * @param assetsDir         model, label map and {@code vtest.avi}; the static-scene video is cached here too
- * @param workDir           configuration, framework storage, outbox and logs of the child gateway
+ * @param workDir           configuration, framework storage, outbox and logs of the child gateway; emptied when a run
+ *                          starts (default: {@code edgetune-gateway-load-PID} in the temporary directory)
  * @param cameraFps         frame rate of every camera
  * @param staticSteps       numbers of static cameras tried next to the busy one, ascending; stops at the first that is not sustained
  * @param settleSeconds     wait after adding cameras before measuring
@@ -44,7 +45,9 @@ public record LoadOptions(Path gatewayJar, Path assetsDir, Path workDir, double 
 
     /** The full measurement: 0, 1, 2, 4, 8, 12, 16, 24, 32 static cameras, 20 s windows. */
     public static LoadOptions defaults(Path gatewayJar) {
-        return new LoadOptions(gatewayJar, defaultAssets(), Paths.get(System.getProperty("java.io.tmpdir"), "edgetune-gateway-load"),
+        // one work directory per process: two probes on one machine must not share (and delete) each other's
+        return new LoadOptions(gatewayJar, defaultAssets(),
+                Paths.get(System.getProperty("java.io.tmpdir"), "edgetune-gateway-load-" + ProcessHandle.current().pid()),
                 10.0, List.of(0, 1, 2, 4, 8, 12, 16, 24, 32), 8, 20, 0.95, 0.05, true, 2, List.of(), System.err::println);
     }
 

@@ -23,10 +23,12 @@ public class GatewayLoadTest {
         assertNotNull("surefire passes edgetune.gateway.jar", jar);
         Path gatewayJar = Paths.get(jar);
         assertTrue("build features/gateway first: " + gatewayJar, Files.isRegularFile(gatewayJar));
-        LoadOptions o = LoadOptions.quick(gatewayJar)
-                .withWorkDir(Files.createTempDirectory("gateway-load-test"));
+        Path work = Files.createTempDirectory("gateway-load-test");
+        LoadOptions o = LoadOptions.quick(gatewayJar).withWorkDir(work);
 
         LoadResults r = GatewayLoad.run(o);
+        // kept when the run fails: the gateway's log is in there
+        GatewayLoad.deleteTree(work);
         System.out.println(r.markdown());
 
         Path staticVideo = o.assetsDir().resolve(StaticSceneVideo.FILE_NAME);
