@@ -80,19 +80,21 @@ public class ModelDownloaderTest {
     @Test
     public void downloadsAndChecksTheHash() throws Exception {
         Path target = tmp.getRoot().toPath().resolve("p.zip");
-        assertEquals(pkg.length, new ModelDownloader(10_000, 4 << 20).download(base + "/pkg.zip", UploadStore.sha256(pkg), target));
+        assertEquals(pkg.length, new ModelDownloader(30_000, 4 << 20).download(base + "/pkg.zip", UploadStore.sha256(pkg), target));
         assertArrayEquals(pkg, Files.readAllBytes(target));
-        assertEquals(pkg.length, new ModelDownloader(10_000, 4 << 20).download(base + "/chunked.zip", UploadStore.sha256(pkg), target));
+        assertEquals(pkg.length, new ModelDownloader(30_000, 4 << 20).download(base + "/chunked.zip", UploadStore.sha256(pkg), target));
     }
 
     @Test
     public void wrongHashTooLargeMissingAndStalledAreRefused() throws Exception {
-        ModelDownloader d = new ModelDownloader(1500, 4 << 20);
+        // a generous timeout where time is not the point (the machine may be busy), a short one for the stall
+        ModelDownloader d = new ModelDownloader(30_000, 4 << 20);
+        ModelDownloader impatient = new ModelDownloader(1500, 4 << 20);
         CommandException wrong = refusal(d, base + "/pkg.zip", "0".repeat(64));
         assertEquals(400, wrong.code());
         assertTrue(wrong.getMessage(), wrong.getMessage().contains("SHA-256"));
 
-        ModelDownloader small = new ModelDownloader(10_000, 1 << 20);
+        ModelDownloader small = new ModelDownloader(30_000, 1 << 20);
         CommandException declared = refusal(small, base + "/pkg.zip", UploadStore.sha256(pkg));
         assertEquals(400, declared.code());
         assertTrue(declared.getMessage(), declared.getMessage().contains("larger than the limit"));
@@ -105,7 +107,7 @@ public class ModelDownloaderTest {
         assertTrue(missing.getMessage(), missing.getMessage().contains("HTTP 404"));
 
         long t0 = System.nanoTime();
-        CommandException stalled = refusal(d, base + "/stall.zip", UploadStore.sha256(pkg));
+        CommandException stalled = refusal(impatient, base + "/stall.zip", UploadStore.sha256(pkg));
         assertEquals(500, stalled.code());
         assertTrue(stalled.getMessage(), stalled.getMessage().contains("within 1500 ms"));
         System.out.printf("stalled download given up after %d ms (timeout 1500 ms)%n", (System.nanoTime() - t0) / 1_000_000);
