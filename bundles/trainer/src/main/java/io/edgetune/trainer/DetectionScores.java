@@ -13,8 +13,9 @@ import java.util.TreeMap;
  * labels. Per class: detections of all images ranked by score, each matched
  * greedily to the unmatched truth of the same image and class with the highest
  * IoU (at least 0.5); AP is the area under the all-point interpolated
- * precision/recall curve (COCO/VOC2010 style). Kept inside the trainer because
- * the metrics bundle was not available when this was written.
+ * precision/recall curve (COCO/VOC2010 style). Kept inside the trainer: the
+ * metrics bundle's tests depend on the annotator, which depends on the
+ * trainer, so depending on io.edgetune.metrics here closes a reactor cycle.
  */
 final class DetectionScores {
 

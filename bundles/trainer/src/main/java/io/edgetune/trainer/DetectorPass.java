@@ -156,6 +156,11 @@ final class DetectorPass implements AutoCloseable {
         return features[head];
     }
 
+    /** Raw box encodings of the last run, anchors x 4 (y, x, h, w). */
+    FloatBuffer boxes() {
+        return boxes;
+    }
+
     /** Class logits of the last run, anchors x classes. */
     FloatBuffer logits() {
         return logits;

@@ -142,6 +142,8 @@ public final class HeadTrainer {
     private static byte[] readModel(Path model) throws TrainingException {
         try {
             return Files.readAllBytes(model);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TrainingException("cannot read base model " + model + ": no such file", e);
         } catch (IOException | RuntimeException e) {
             throw new TrainingException("cannot read base model " + model + ": " + e.getMessage(), e);
         }
@@ -191,7 +193,7 @@ public final class HeadTrainer {
             }
             try {
                 pass.run(bgr);
-                matcher.match(li.truth(), bgr.cols(), bgr.rows(), classes, labels);
+                matcher.match(li.truth(), bgr.cols(), bgr.rows(), classes, labels, settings.matchPredictedBoxes() ? pass.boxes() : null);
             } finally {
                 bgr.close();
             }

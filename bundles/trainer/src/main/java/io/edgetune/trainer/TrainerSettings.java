@@ -25,12 +25,14 @@ package io.edgetune.trainer;
  * @param nmsIou               the gateway's NMS IoU
  * @param maxDetections        the gateway's detections per frame
  * @param scoreFloor           lowest score kept when ranking detections for AP and choosing thresholds
+ * @param matchPredictedBoxes  match teacher boxes against the boxes the frozen box head predicts per anchor
+ *                             (default) rather than against the anchors themselves
  */
 public record TrainerSettings(int epochs, double learningRate, int batchSize, double l2, double positiveIou,
                               double negativeIou, double forcedMinIou, int minPositives, int negativeRatio,
                               int negativeCellsPerImage, int randomCellsPerImage, int maxCacheMegabytes, long seed,
                               int threads, String anchors, float scoreThreshold, float nmsIou, int maxDetections,
-                              float scoreFloor) {
+                              float scoreFloor, boolean matchPredictedBoxes) {
 
     public TrainerSettings {
         if (epochs < 1 || batchSize < 1 || learningRate <= 0 || l2 < 0 || minPositives < 1 || negativeRatio < 1) {
@@ -47,25 +49,31 @@ public record TrainerSettings(int epochs, double learningRate, int batchSize, do
 
     /** Six epochs of Adam at 1e-3, 3:1 hard negatives, the gateway's defaults (0.5 score, 0.5 NMS IoU, 50 boxes). */
     public static TrainerSettings defaults() {
-        return new TrainerSettings(6, 1e-3, 32, 1e-2, 0.5, 0.4, 0.2, 20, 3, 48, 16, 512, 42L, 2,
-                "ssd-mobilenet-v2:300", 0.5f, 0.5f, 50, 0.05f);
+        return new TrainerSettings(6, 1e-3, 32, 1e-2, 0.5, 0.4, 0.4, 20, 3, 48, 16, 512, 42L, 2,
+                "ssd-mobilenet-v2:300", 0.5f, 0.5f, 50, 0.05f, true);
     }
 
     public TrainerSettings withEpochs(int n) {
         return new TrainerSettings(n, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
                 negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor);
+                scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
     }
 
     public TrainerSettings withSeed(long s) {
         return new TrainerSettings(epochs, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
                 negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, s, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor);
+                scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
+    }
+
+    public TrainerSettings withMatchPredictedBoxes(boolean predicted) {
+        return new TrainerSettings(epochs, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
+                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
+                scoreThreshold, nmsIou, maxDetections, scoreFloor, predicted);
     }
 
     public TrainerSettings withLearningRate(double lr) {
         return new TrainerSettings(epochs, lr, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
                 negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor);
+                scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
     }
 }
