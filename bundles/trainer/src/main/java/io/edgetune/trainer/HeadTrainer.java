@@ -176,6 +176,7 @@ public final class HeadTrainer {
         }
         long budget = (long) settings.maxCacheMegabytes() << 20;
         int used = 0;
+        progress.restartClock();
         for (int i = 0; i < train.size(); i++) {
             if (stop.getAsBoolean()) {
                 throw TrainingException.cancelledDuring(TrainingProgress.FEATURES);
@@ -292,7 +293,6 @@ public final class HeadTrainer {
         private final int trainImages;
         private final int validationImages;
         private final int epochs;
-        private final long start = System.nanoTime();
         private long imageNanos;
         private int images;
         private long epochNanos;
@@ -310,11 +310,9 @@ public final class HeadTrainer {
         private int evaluated;
 
         void image(String p, int done, int total) {
+            // time since the previous image, epoch or start: the first image of a phase counts too
             long now = System.nanoTime();
-            if (!p.equals(phase)) {
-                phase = p;
-                last = now;
-            }
+            phase = p;
             imageNanos += now - last;
             last = now;
             images++;
@@ -322,6 +320,11 @@ public final class HeadTrainer {
                 evaluated++;
             }
             listener.progress(new TrainingProgress(p, epochsDone, epochs, Double.NaN, eta(), done, total));
+        }
+
+        /** Image times count from here (not from loading the model). */
+        void restartClock() {
+            last = System.nanoTime();
         }
 
         void epoch(int epoch, double loss, long nanos) {

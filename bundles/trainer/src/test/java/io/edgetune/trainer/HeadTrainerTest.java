@@ -81,6 +81,10 @@ public class HeadTrainerTest {
             }
         }
         assertEquals(List.of("features", "training", "evaluating", "done"), order);
+        // an ETA as soon as the first image is done, shrinking to 0 at the end
+        TrainingProgress first = EVENTS.get(0);
+        assertEquals(TrainingProgress.FEATURES, first.phase());
+        assertTrue("no ETA after the first image: " + first, first.etaMillis() > 0);
         TrainingProgress last = EVENTS.get(EVENTS.size() - 1);
         assertEquals(0, last.etaMillis());
     }
