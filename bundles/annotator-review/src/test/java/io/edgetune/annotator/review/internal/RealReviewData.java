@@ -94,18 +94,11 @@ final class RealReviewData {
         System.arraycopy(PLAZA_FRAMES, 0, all, 0, PLAZA_FRAMES.length);
         System.arraycopy(HOSTILE_FRAMES, 0, all, PLAZA_FRAMES.length, HOSTILE_FRAMES.length);
         List<byte[]> bgr = decode(all);
-        List<String> labels = new ArrayList<>();
-        for (String line : Files.readAllLines(assets().resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                labels.add(line.trim());
-            }
-        }
-        ModelDescriptor descriptor = new ModelDescriptor("edge-v1", "", labels, 300, 300, "ssd-mobilenet-v2:300", null, Map.of(), 0L, false);
+        ModelDescriptor descriptor = descriptor("edge-v1");
         FramePool pool = new FramePool(1, DirectoryAnnotatorService.WIDTH, DirectoryAnnotatorService.HEIGHT);
         List<Labelled> out = new ArrayList<>();
         long start = System.nanoTime();
-        try (LoadedModel model = LoadedModel.load(descriptor, assets().resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), null, "javacpp",
-                EngineOptions.cpu(2))) {
+        try (LoadedModel model = model(descriptor.version())) {
             // as deployed: the gateway runs the whole frame at 0.5, the cloud's detector service 0.3 per teacher pass
             DetectorSettings gateway = DetectorSettings.defaults().withMode(Detections.Mode.FULL_FRAME).withScoreThreshold(0.5f);
             Teacher teacher = new Teacher(new ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
@@ -131,6 +124,25 @@ final class RealReviewData {
                 all.length, (System.nanoTime() - start) / 1_000_000);
         plaza = List.copyOf(out.subList(0, PLAZA_FRAMES.length));
         hostile = List.copyOf(out.subList(PLAZA_FRAMES.length, out.size()));
+    }
+
+    static List<String> labels() throws Exception {
+        List<String> labels = new ArrayList<>();
+        for (String line : Files.readAllLines(assets().resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                labels.add(line.trim());
+            }
+        }
+        return labels;
+    }
+
+    /** The cached SSD MobileNetV2 (OIDv4) under the given version name. */
+    static ModelDescriptor descriptor(String version) throws Exception {
+        return new ModelDescriptor(version, "", labels(), 300, 300, "ssd-mobilenet-v2:300", null, Map.of(), 0L, false);
+    }
+
+    static LoadedModel model(String version) throws Exception {
+        return LoadedModel.load(descriptor(version), assets().resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), null, "javacpp", EngineOptions.cpu(2));
     }
 
     private static List<LabelBox> boxes(List<Detection> detections) {
@@ -184,7 +196,7 @@ final class RealReviewData {
     }
 
     /** The inference bundle's model runner behind the public DetectorService, as the cloud runtime offers it. */
-    private static final class ModelDetector implements DetectorService {
+    static final class ModelDetector implements DetectorService {
         private final LoadedModel model;
         private final DetectorSettings settings;
 
