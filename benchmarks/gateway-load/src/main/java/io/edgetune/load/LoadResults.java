@@ -69,7 +69,7 @@ public record LoadResults(String machine, String startedUtc, String loadAverageA
         b.append("## Gateway load\n\n");
         b.append(String.format(Locale.ROOT, "Machine: %s. Run: %s UTC, load average at start %s.%n%n", machine, startedUtc, loadAverageAtStart));
         b.append(String.format(Locale.ROOT, "**Capacity** (cameras at %.0f fps: one busy camera, the sample video, plus N static cameras): "
-                + "EdgeTune gateway %s; naive loop %s (largest step tried that kept up).%n%n", cameraFps, capacity(edgetuneMaxStatic, edgetune),
+                + "EdgeTune gateway %s; naive loop %s.%n%n", cameraFps, capacity(edgetuneMaxStatic, edgetune),
                 capacity(naiveMaxStatic, naive)));
         b.append("| approach | static cameras | busy fps | slowest static fps | dropped (detector queue) | CPU (cores) | busy detection msgs/s | latency p50 / p95 ms | keeps up |\n");
         b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
@@ -90,7 +90,7 @@ public record LoadResults(String machine, String startedUtc, String loadAverageA
                 + "skipped because the loop was late). Gateway CPU is the child process's; naive CPU is this JVM's.%n%n",
                 minFpsRatio * cameraFps, 100 * maxDropFraction));
         if (latency != null) {
-            b.append(String.format(Locale.ROOT, "**Latency** (busy camera, %d static cameras, %d detection messages): p50 %.0f ms, p95 %.0f ms, max %.0f ms. "
+            b.append(String.format(Locale.ROOT, "**Latency** (busy camera with %d static camera(s), %d detection messages): p50 %.0f ms, p95 %.0f ms, max %.0f ms. "
                     + "Measured from the frame's capture timestamp (taken right after the grabber decoded it) to the arrival of its "
                     + "detections message at a subscriber on the same machine: hand-off, motion, the detector's queue, inference on the "
                     + "motion crops, the uploader's queue, the MQTT outbox (one file per message) and the broker. Frames that motion "
@@ -112,6 +112,6 @@ public record LoadResults(String machine, String startedUtc, String loadAverageA
             return "falls behind already at the first step (busy + " + steps.get(0).staticCameras() + " static)";
         }
         boolean allKept = steps.get(steps.size() - 1).sustained();
-        return (allKept ? "at least " : "") + (maxStatic + 1) + " cameras (busy + " + maxStatic + " static)";
+        return (allKept ? "at least " : "") + (maxStatic + 1) + " cameras (busy + " + maxStatic + " static; the largest step tried that kept up)";
     }
 }
