@@ -17,7 +17,8 @@ final class LoadSection {
 
     /** The probe's Markdown section, or a paragraph saying why it could not run; never fails the evaluation. */
     static String run(EvaluationOptions o) {
-        Path gatewayJar = o.gatewayJar();
+        // absolute: the probe starts the gateway in its own working directory
+        Path gatewayJar = o.gatewayJar().toAbsolutePath();
         boolean quick = o.loadQuick();
         if (!Files.isRegularFile(gatewayJar)) {
             return "The gateway runtime `" + gatewayJar + "` was not found, so capacity, latency and memory were not "
@@ -28,7 +29,8 @@ final class LoadSection {
                 .withProgress(line -> o.progress().println("gateway load: " + line));
         try {
             LoadResults r = GatewayLoad.run(lo);
-            return r.markdown();
+            // the probe's own section heading sits under this report's capacity section
+            return r.markdown().replaceFirst("^## ", "### ");
         } catch (Exception e) {
             o.progress().println("gateway load probe failed: " + e);
             return "The gateway load probe failed: `" + e.getMessage() + "`; see the console output.\n";
