@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -13,6 +15,8 @@ final class HeadlessChromium {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Held so the level sticks: Selenium warns on every start that it has no CDP bindings for this chromium (unused here). */
+    private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
     private HeadlessChromium() {
     }
@@ -33,6 +37,7 @@ final class HeadlessChromium {
 
     static ChromeDriver start(Path profile) throws Exception {
         ensureInstalled();
+        SELENIUM_LOG.setLevel(Level.SEVERE);
         Files.createDirectories(profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())

@@ -272,6 +272,8 @@ public class RealAnnotatorReviewTest {
         waitFor("every JPEG decoded", d -> Boolean.TRUE.equals(((ChromeDriver) d).executeScript(
                 "return [...document.querySelectorAll('#frames img')].every(i => i.complete && i.naturalWidth > 0);")));
         List<WebElement> frames = browser.findElements(By.cssSelector("#frames figure.frame"));
+        assertEquals("1–" + sent.size() + " of " + sent.size(), text("page-label"));
+        assertTrue("a full last page offers no older one", !browser.findElement(By.id("older")).isEnabled());
         List<ReviewItem> items = annotator.items(GATEWAY, CAMERA, 0, sent.size());
         for (int i = 0; i < sent.size(); i++) {
             WebElement fig = frames.get(i);

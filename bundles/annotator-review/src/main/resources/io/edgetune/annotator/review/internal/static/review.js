@@ -133,7 +133,7 @@
     for (const item of json.items) frames.appendChild(frameCard(item));
     if (json.items.length === 0) frames.appendChild(el('p', null, 'No frames on this page.'));
     $('newer').disabled = view.offset === 0;
-    $('older').disabled = json.items.length < json.limit;
+    $('older').disabled = json.items.length < json.limit || view.offset + json.items.length >= json.dataset.images;
     const last = view.offset + json.items.length;
     $('page-label').textContent = json.items.length === 0 ? '' : (view.offset + 1) + '–' + last + ' of ' + json.dataset.images;
   }
