@@ -23,6 +23,7 @@ public final class Evaluate {
             "  --threads N          interpreter threads (default: 2, as the gateway)",
             "  --threshold S        operating score threshold for recall/precision (default: 0.5)",
             "  --frames-drawn N     annotated frames in the report (default: 3)",
+            "  --static-frames N    frames of the static-scene runs (default: 200; 0 = skip them)",
             "  --load               also run the gateway load probe: capacity, latency, memory of the real gateway",
             "                       runtime (about 10 minutes; --load-quick: about a minute, one static camera)",
             "  --gateway-jar FILE   the gateway runtime for --load (default: features/gateway/target/edgetune-gateway.jar)",
@@ -106,6 +107,7 @@ public final class Evaluate {
                     o = o.withThresholds(Math.min(o.collectThreshold(), t), t);
                 }
                 case "--frames-drawn" -> o = o.withAnnotatedFrames(integer(args, i++));
+                case "--static-frames" -> o = o.withStaticFrames(integer(args, i++));
                 case "--load" -> o = o.withLoad(true, o.loadQuick(), o.gatewayJar());
                 case "--load-quick" -> o = o.withLoad(true, true, o.gatewayJar());
                 case "--gateway-jar" -> o = o.withLoad(o.load(), o.loadQuick(), Paths.get(value(args, i++)));

@@ -16,6 +16,7 @@ import io.edgetune.inference.internal.DetectorSettings;
 import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.load.StaticSceneVideo;
 import io.edgetune.metrics.DetectionEvaluation;
 import io.edgetune.motion.internal.MotionEngine;
 import io.edgetune.motion.internal.MotionSettings;
@@ -61,6 +62,9 @@ final class Evaluation {
         double teacherSecondsPerFrame;
         Path teacherCacheFile;
         final List<RunResult> runs = new ArrayList<>();
+        /** the same runs on a scene where nothing moves (speed only); empty when not measured */
+        final List<RunResult> staticRuns = new ArrayList<>();
+        Path staticVideo;
         String loadMarkdown;
 
         RunResult run(Mode mode, String model) {
@@ -105,6 +109,9 @@ final class Evaluation {
             try {
                 if (other != null) {
                     models.add(other);
+                }
+                if (options.staticFrames() > 0) {
+                    staticScene(base, result);
                 }
                 for (LoadedModel m : models) {
                     String name = other == null ? "" : modelName(m == base ? options.modelFile() : options.otherModel());
@@ -210,6 +217,49 @@ final class Evaluation {
         return n >= start && (n - start) % options.teacherEvery() == 0;
     }
 
+    /**
+     * The three runs on a camera that watches a scene where nothing moves: the video's own background (per-pixel
+     * median) with fresh sensor noise in every frame, made by the gateway load probe's StaticSceneVideo and cached
+     * per source video. Speed only: the point is what gating saves when nothing happens.
+     */
+    private void staticScene(LoadedModel base, Result result) throws IOException, EngineException {
+        Path sample = EvaluationOptions.defaultAssets().resolve("vtest.avi");
+        Path dir;
+        if (Files.isRegularFile(sample) && Files.isSameFile(sample, options.video()) && Files.isWritable(sample.getParent())) {
+            // the sample video's static scene is the one the gateway load probe makes and keeps beside the assets
+            dir = sample.getParent();
+        } else {
+            dir = options.cacheDir().resolve("static-scene-" + TeacherCache.sha256(options.video()).substring(0, 16));
+        }
+        boolean had = Files.isRegularFile(dir.resolve(StaticSceneVideo.FILE_NAME));
+        if (!had) {
+            options.progress().println("making the static scene of " + result.videoName + " (background + sensor noise) in " + dir);
+        }
+        result.staticVideo = StaticSceneVideo.ensure(options.video(), dir, result.videoFps > 0 ? result.videoFps : 10.0);
+        int frames = options.staticFrames();
+        warmUp(base, firstFrame(result.staticVideo, result), result.width, result.height);
+        for (Mode mode : Mode.values()) {
+            result.staticRuns.add(runMode(mode, "", base, result.staticVideo, frames, result.width, result.height, Map.of(), ", static scene"));
+        }
+        for (RunResult r : result.staticRuns) {
+            r.frames = Math.max(1, r.frames);
+        }
+    }
+
+    private static byte[] firstFrame(Path video, Result result) throws IOException {
+        try (EvaluationFrameSource source = new EvaluationFrameSource(video.toString())) {
+            source.open();
+            if (!source.next()) {
+                throw new IOException("no frames in " + video);
+            }
+            ByteBuffer b = ByteBuffer.allocateDirect(source.width() * source.height() * 3);
+            source.copyTo(b);
+            byte[] out = new byte[source.width() * source.height() * 3];
+            b.get(0, out);
+            return out;
+        }
+    }
+
     /** Interpreter and JIT warm-up, so the first measured run is not charged for it. */
     private void warmUp(LoadedModel model, byte[] bgr, int width, int height) throws EngineException {
         Frame frame = new Frame(ByteBuffer.allocateDirect(bgr.length).order(ByteOrder.nativeOrder()), null);
@@ -234,29 +284,41 @@ final class Evaluation {
     }
 
     private RunResult runMode(Mode mode, String modelName, LoadedModel model, Result result) throws IOException, EngineException {
+        return runMode(mode, modelName, model, options.video(), result.frames, result.width, result.height, result.teacher, "");
+    }
+
+    /**
+     * One run over the first {@code frames} frames of a video; detections are kept for the frames in
+     * {@code labelled} only.
+     */
+    private RunResult runMode(Mode mode, String modelName, LoadedModel model, Path video, int frames, int width, int height,
+                              Map<Integer, List<Detection>> labelled, String stageSuffix) throws IOException, EngineException {
         RunResult r = new RunResult(mode, modelName);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        Frame frame = new Frame(ByteBuffer.allocateDirect(result.width * result.height * 3).order(ByteOrder.nativeOrder()), null);
+        Frame frame = new Frame(ByteBuffer.allocateDirect(width * height * 3).order(ByteOrder.nativeOrder()), null);
         StagedDetector.Timing timing = new StagedDetector.Timing();
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Detection> last = List.of();
-        progress.start(r.name(), result.frames);
-        try (EvaluationFrameSource source = new EvaluationFrameSource(options.video().toString());
+        progress.start(r.name() + stageSuffix, frames);
+        try (EvaluationFrameSource source = new EvaluationFrameSource(video.toString());
              MotionEngine motion = mode == Mode.NAIVE ? null : new MotionEngine(MotionSettings.defaults());
              StagedDetector detector = new StagedDetector(model, detectorSettings())) {
             source.open();
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
             int n = 0;
-            while (n < result.frames) {
+            while (n < frames) {
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 if (!source.next()) {
                     break;
                 }
                 source.copyTo(frame.pixels());
-                frame.fill("evaluation", n, n, t0, result.width, result.height);
+                if (source.width() != width || source.height() != height) {
+                    throw new IOException(video + " is " + source.width() + "x" + source.height() + ", expected " + width + "x" + height);
+                }
+                frame.fill("evaluation", n, n, t0, width, height);
                 long t1 = System.nanoTime();
                 long c1 = threads.getCurrentThreadCpuTime();
                 r.decodeNanos += t1 - t0;
@@ -291,7 +353,7 @@ final class Evaluation {
                     r.passes += regions.isEmpty() ? 1 : regions.size();
                     last = found;
                 }
-                if (result.teacher.containsKey(n)) {
+                if (labelled.containsKey(n)) {
                     r.skippedEmpty.put(n, found != null ? found : List.of());
                     r.skippedCarried.put(n, found != null ? found : last);
                     if (found == null) {

@@ -19,6 +19,7 @@ import java.nio.file.Paths;
  * @param collectThreshold   lowest score the detector reports during the runs (AP needs the low scores)
  * @param operatingThreshold score at which recall and precision are reported (the gateway's default is 0.5)
  * @param annotatedFrames    how many annotated frames to draw
+ * @param staticFrames       frames of the static-scene runs (the video's background with sensor noise); 0 = none
  * @param load               also run the gateway load probe (capacity, latency, memory; takes minutes)
  * @param loadQuick          the probe's short variant (one static camera, short windows)
  * @param gatewayJar         the gateway runtime the probe starts
@@ -27,11 +28,11 @@ import java.nio.file.Paths;
  */
 record EvaluationOptions(Path video, int maxFrames, Path outDir, Path modelFile, Path labelMap, Path otherModel,
                          int teacherEvery, Path cacheDir, int threads, float collectThreshold, float operatingThreshold,
-                         int annotatedFrames, boolean load, boolean loadQuick, Path gatewayJar,
+                         int annotatedFrames, int staticFrames, boolean load, boolean loadQuick, Path gatewayJar,
                          PrintStream progress, boolean terminal) {
 
     EvaluationOptions {
-        if (maxFrames < 0 || teacherEvery < 1 || threads < 1 || annotatedFrames < 0) {
+        if (maxFrames < 0 || teacherEvery < 1 || threads < 1 || annotatedFrames < 0 || staticFrames < 0) {
             throw new IllegalArgumentException("frames >= 0, teacher-every >= 1, threads >= 1 required");
         }
         if (!(collectThreshold > 0 && collectThreshold <= operatingThreshold && operatingThreshold <= 1)) {
@@ -48,72 +49,77 @@ record EvaluationOptions(Path video, int maxFrames, Path outDir, Path modelFile,
         Path assets = defaultAssets();
         return new EvaluationOptions(assets.resolve("vtest.avi"), 0, Paths.get("edgetune-report"),
                 assets.resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), assets.resolve("oidv4_labelmap.txt"), null,
-                5, assets, 2, 0.1f, 0.5f, 3, false, false, Paths.get("features/gateway/target/edgetune-gateway.jar"),
+                5, assets, 2, 0.1f, 0.5f, 3, 200, false, false, Paths.get("features/gateway/target/edgetune-gateway.jar"),
                 System.err, System.console() != null);
     }
 
     EvaluationOptions withVideo(Path v) {
         return new EvaluationOptions(v, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withFrames(int n) {
         return new EvaluationOptions(video, n, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withOutDir(Path d) {
         return new EvaluationOptions(video, maxFrames, d, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withModel(Path m) {
         return new EvaluationOptions(video, maxFrames, outDir, m, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withLabelMap(Path l) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, l, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withOtherModel(Path m) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, m, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withTeacherEvery(int n) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, n, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withCacheDir(Path d) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, d, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withThreads(int n) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, n,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withThresholds(float collect, float operating) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collect, operating, annotatedFrames, load, loadQuick, gatewayJar, progress, terminal);
+                collect, operating, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withLoad(boolean on, boolean quick, Path gateway) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, on, quick, gateway, progress, terminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, on, quick, gateway, progress, terminal);
     }
 
     EvaluationOptions withAnnotatedFrames(int n) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, n, load, loadQuick, gatewayJar, progress, terminal);
+                collectThreshold, operatingThreshold, n, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
+    }
+
+    EvaluationOptions withStaticFrames(int n) {
+        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
+                collectThreshold, operatingThreshold, annotatedFrames, n, load, loadQuick, gatewayJar, progress, terminal);
     }
 
     EvaluationOptions withProgress(PrintStream out, boolean isTerminal) {
         return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, load, loadQuick, gatewayJar, out, isTerminal);
+                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, out, isTerminal);
     }
 }

@@ -93,6 +93,7 @@ final class ReportWriter {
         line("![wall-clock time per frame by stage](stages-wall.png)");
         line("");
 
+        staticSection();
         qualitySection(dir);
         framesSection(dir);
 
@@ -137,6 +138,28 @@ final class ReportWriter {
         Path file = dir.resolve("report.md");
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
         return file;
+    }
+
+    private void staticSection() {
+        if (r.staticRuns.isEmpty()) {
+            return;
+        }
+        RunResult a = r.staticRuns.get(0);
+        line("## Static scene: a camera where nothing moves");
+        line("");
+        line(String.format(Locale.ROOT, "The same three runs (base model) on %d frames of `%s`: the video's own background "
+                + "(per-pixel median over the video) with fresh sensor noise in every frame, as most cameras show most of "
+                + "the time. The motion stage's first %d frames are its background warm-up (no inference).",
+                a.frames, r.staticVideo.getFileName(), r.motionWarmup));
+        line("");
+        line("| run | fps | CPU s/frame | CPU vs (a) | frames with inference | skipped inference | skipped after the warm-up |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (RunResult x : r.staticRuns) {
+            line(String.format(Locale.ROOT, "| %s | %.1f | %.4f | %s | %d of %d | %.1f%% | %s |", x.name(), x.fps(), x.cpuSecondsPerFrame(),
+                    ratio(x.cpuSecondsPerFrame() / a.cpuSecondsPerFrame()), x.inferredFrames, x.frames, x.skippedPercent(),
+                    x.mode == Mode.NAIVE ? "-" : String.format(Locale.ROOT, "%.1f%%", x.skippedAfterWarmupPercent())));
+        }
+        line("");
     }
 
     private void stageTable(List<RunResult> runs, boolean cpu) {

@@ -43,14 +43,14 @@ public class EvaluateCommandTest {
         deleteTree(outCompared);
         PrintStream progress = System.err;
         EvaluationOptions o = Evaluate.parse(new String[] {"--frames", Integer.toString(FRAMES), "--teacher-every", "7",
-            "--out", out.toString(), "--cache", cache.toString()}).withProgress(progress, false);
+            "--out", out.toString(), "--cache", cache.toString(), "--static-frames", "40"}).withProgress(progress, false);
         single = new Evaluation(o).run();
         new ReportWriter(single).write(out);
 
         Path copy = target.resolve("retrained-copy.tflite");
         Files.copy(o.modelFile(), copy, StandardCopyOption.REPLACE_EXISTING);
         // shorter: frames 20, 27 and 34 of the first run's labels
-        compared = new Evaluation(o.withOtherModel(copy).withOutDir(outCompared).withFrames(COMPARED_FRAMES)).run();
+        compared = new Evaluation(o.withOtherModel(copy).withOutDir(outCompared).withFrames(COMPARED_FRAMES).withStaticFrames(0)).run();
         new ReportWriter(compared).write(outCompared);
     }
 
@@ -107,6 +107,24 @@ public class EvaluateCommandTest {
             assertTrue(r.name() + ": the pipeline thread's stages are part of the process CPU, inference is most of it",
                     threadStages < r.cpuNanos && r.inferenceAndRestCpuNanos() > threadStages);
         }
+    }
+
+    @Test
+    public void onAStaticSceneTheGatedRunsSkipInferenceAfterTheWarmUp() throws Exception {
+        assertEquals(3, single.staticRuns.size());
+        RunResult a = single.staticRuns.get(0);
+        assertEquals(Mode.NAIVE, a.mode);
+        assertEquals(40, a.frames);
+        assertEquals(40, a.inferredFrames);
+        for (RunResult r : single.staticRuns.subList(1, 3)) {
+            assertEquals(40, r.frames);
+            assertEquals(single.motionWarmup, r.warmupFrames);
+            assertTrue(r.name() + ": nothing moves after the warm-up, " + r.staticFrames + " static frames",
+                    r.staticFrames >= 40 - single.motionWarmup - 2);
+            assertTrue(r.name() + " costs less CPU than the naive loop", r.cpuNanos < a.cpuNanos);
+        }
+        assertTrue(Files.readString(out.resolve("report.md")).contains("Static scene"));
+        assertEquals(List.of(), compared.staticRuns);
     }
 
     @Test
