@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * @param workDir           configuration, framework storage, outbox and logs of the child gateway; emptied when a run
  *                          starts (default: {@code edgetune-gateway-load-PID} in the temporary directory)
  * @param cameraFps         frame rate of every camera
- * @param staticSteps       numbers of static cameras tried next to the busy one, ascending; stops at the first that is not sustained
+ * @param staticSteps       numbers of static cameras tried next to the busy one, ascending
+ * @param allSteps          try every step; otherwise (the default) stop at the first step that is not sustained
  * @param settleSeconds     wait after adding cameras before measuring
  * @param measureSeconds    length of each measurement window
  * @param minFpsRatio       a camera keeps up when it delivers at least this share of {@code cameraFps}
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  * @param progress          one line per phase (may be a no-op)
  */
 public record LoadOptions(Path gatewayJar, Path assetsDir, Path workDir, double cameraFps, List<Integer> staticSteps,
-                          int settleSeconds, int measureSeconds, double minFpsRatio, double maxDropFraction,
+                          boolean allSteps, int settleSeconds, int measureSeconds, double minFpsRatio, double maxDropFraction,
                           boolean naive, int inferenceThreads, List<String> gatewayJvmArgs, Consumer<String> progress) {
 
     public LoadOptions {
@@ -48,7 +49,7 @@ public record LoadOptions(Path gatewayJar, Path assetsDir, Path workDir, double 
         // one work directory per process: two probes on one machine must not share (and delete) each other's
         return new LoadOptions(gatewayJar, defaultAssets(),
                 Paths.get(System.getProperty("java.io.tmpdir"), "edgetune-gateway-load-" + ProcessHandle.current().pid()),
-                10.0, List.of(0, 1, 2, 4, 8, 12, 16, 24, 32), 8, 20, 0.95, 0.05, true, 2, List.of(), System.err::println);
+                10.0, List.of(0, 1, 2, 4, 8, 12, 16, 24, 32), false, 8, 20, 0.95, 0.05, true, 2, List.of(), System.err::println);
     }
 
     /** About a minute: the busy camera and one static camera, short windows. */
@@ -62,37 +63,42 @@ public record LoadOptions(Path gatewayJar, Path assetsDir, Path workDir, double 
     }
 
     public LoadOptions withStaticSteps(List<Integer> steps) {
-        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, steps, settleSeconds, measureSeconds, minFpsRatio,
+        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, steps, allSteps, settleSeconds, measureSeconds, minFpsRatio,
+                maxDropFraction, naive, inferenceThreads, gatewayJvmArgs, progress);
+    }
+
+    public LoadOptions withAllSteps(boolean all) {
+        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, all, settleSeconds, measureSeconds, minFpsRatio,
                 maxDropFraction, naive, inferenceThreads, gatewayJvmArgs, progress);
     }
 
     public LoadOptions withWindows(int settle, int measure) {
-        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, settle, measure, minFpsRatio,
+        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, allSteps, settle, measure, minFpsRatio,
                 maxDropFraction, naive, inferenceThreads, gatewayJvmArgs, progress);
     }
 
     public LoadOptions withNaive(boolean on) {
-        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, settleSeconds, measureSeconds, minFpsRatio,
+        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, allSteps, settleSeconds, measureSeconds, minFpsRatio,
                 maxDropFraction, on, inferenceThreads, gatewayJvmArgs, progress);
     }
 
     public LoadOptions withWorkDir(Path dir) {
-        return new LoadOptions(gatewayJar, assetsDir, dir, cameraFps, staticSteps, settleSeconds, measureSeconds, minFpsRatio,
+        return new LoadOptions(gatewayJar, assetsDir, dir, cameraFps, staticSteps, allSteps, settleSeconds, measureSeconds, minFpsRatio,
                 maxDropFraction, naive, inferenceThreads, gatewayJvmArgs, progress);
     }
 
     public LoadOptions withAssetsDir(Path dir) {
-        return new LoadOptions(gatewayJar, dir, workDir, cameraFps, staticSteps, settleSeconds, measureSeconds, minFpsRatio,
+        return new LoadOptions(gatewayJar, dir, workDir, cameraFps, staticSteps, allSteps, settleSeconds, measureSeconds, minFpsRatio,
                 maxDropFraction, naive, inferenceThreads, gatewayJvmArgs, progress);
     }
 
     public LoadOptions withGatewayJvmArgs(List<String> args) {
-        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, settleSeconds, measureSeconds, minFpsRatio,
+        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, allSteps, settleSeconds, measureSeconds, minFpsRatio,
                 maxDropFraction, naive, inferenceThreads, args, progress);
     }
 
     public LoadOptions withProgress(Consumer<String> p) {
-        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, settleSeconds, measureSeconds, minFpsRatio,
+        return new LoadOptions(gatewayJar, assetsDir, workDir, cameraFps, staticSteps, allSteps, settleSeconds, measureSeconds, minFpsRatio,
                 maxDropFraction, naive, inferenceThreads, gatewayJvmArgs, p);
     }
 }

@@ -42,7 +42,8 @@ public record LoadResults(String machine, String startedUtc, String loadAverageA
      * @param busyMessagesPerS detection messages per second of the busy camera (gateway: one per frame motion sent to the detector; naive: NaN)
      * @param latencyP50Ms     grab-to-broker latency of the busy camera's detection messages in the window (gateway; naive: NaN)
      * @param latencyP95Ms     95th percentile of the same
-     * @param sustained        every camera delivered at least the minimum rate and drops stayed under the threshold
+     * @param sustained        every camera delivered at least the minimum rate, and neither any camera's hand-off drops nor the
+     *                         detector's queue drops exceeded the threshold
      */
     public record Step(String approach, int staticCameras, double busyFps, double minStaticFps, double dropFraction,
                        double detectorDropFraction, double cpuCores, double busyMessagesPerS, double latencyP50Ms, double latencyP95Ms, boolean sustained) {
@@ -85,9 +86,11 @@ public record LoadResults(String machine, String startedUtc, String loadAverageA
                         s.sustained() ? "yes" : "no"));
             }
         }
-        b.append(String.format(Locale.ROOT, "%nA step keeps up when every camera delivers at least %.1f fps and at most %.0f%% of the frames are dropped "
-                + "(gateway: frames the camera could not hand to its listeners plus frames dropped from the detector's queue; naive: frames "
-                + "skipped because the loop was late). Gateway CPU is the child process's; naive CPU is this JVM's.%n%n",
+        b.append(String.format(Locale.ROOT, "%nA step keeps up when every camera delivers at least %.1f fps and loses at most %.0f%% of its frames "
+                + "(gateway: no camera drops more than that share of its frames at the hand-off to its listeners, and the detector's queue "
+                + "drops at most that share of the frames offered to it; naive: frames skipped because the loop was late). The dropped column "
+                + "is the total over all cameras (hand-off plus detector queue, per frame grabbed), the detector queue's share in brackets. "
+                + "Gateway CPU is the child process's; naive CPU is this JVM's.%n%n",
                 minFpsRatio * cameraFps, 100 * maxDropFraction));
         if (latency != null) {
             b.append(String.format(Locale.ROOT, "**Latency** (busy camera with %d static camera(s), %d detection messages): p50 %.0f ms, p95 %.0f ms, max %.0f ms. "
@@ -111,7 +114,7 @@ public record LoadResults(String machine, String startedUtc, String loadAverageA
         if (maxStatic < 0) {
             return "falls behind already at the first step (busy + " + steps.get(0).staticCameras() + " static)";
         }
-        boolean allKept = steps.get(steps.size() - 1).sustained();
+        boolean allKept = steps.stream().allMatch(Step::sustained);
         return (allKept ? "at least " : "") + (maxStatic + 1) + " cameras (busy + " + maxStatic + " static; the largest step tried that kept up)";
     }
 }
