@@ -135,6 +135,11 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
         @AttributeDefinition(name = "Epochs", min = "1")
         int train_epochs() default 12;
 
+        @AttributeDefinition(name = "AP tolerance", description = "A retrained model is published when its F1 at the operating "
+                + "thresholds beats the gateway model's on the validation frames and its AP@0.5 is at most this much lower.",
+                min = "0", max = "1")
+        double publish_ap_tolerance() default 0.02;
+
         @AttributeDefinition(name = "Signing key file", description = "Ed25519 private key (PKCS#8, PEM or base64) the model packages are "
                 + "signed with; the gateways trust its public key. Empty: rounds train and evaluate but deliver nothing.", required = false)
         String signing_key_file() default "";
@@ -159,16 +164,52 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
     private volatile CloudLink link;
     private volatile Retrainer retrainer;
 
+    private final Object lifecycle = new Object();
+    private volatile boolean stopping;
+    private volatile Thread starter;
+
+    /**
+     * Returns at once: the registry may still be seeding or loading its model,
+     * and the annotator needs that model's label map, so a starter thread waits
+     * for an active model and then starts the ingest, the retrainer and the link.
+     */
     @Activate
-    void activate(Config c) throws Exception {
-        ModelDescriptor active = models.active().orElseThrow(() -> new IllegalStateException(
-                "no active model: the annotator needs the label map of the model the detector runs"));
+    void activate(Config c) {
+        stopping = false;
+        Thread t = new Thread(() -> startWhenModelReady(c), "edgetune-annotator-start");
+        t.setDaemon(true);
+        starter = t;
+        t.start();
+    }
+
+    private void startWhenModelReady(Config c) {
+        for (int waited = 0; !stopping; waited++) {
+            Optional<ModelDescriptor> active = models.active();
+            if (active.isPresent()) {
+                try {
+                    start(c, active.get());
+                } catch (Exception | LinkageError e) {
+                    LOG.error("annotator not started: {}", e.toString(), e);
+                }
+                return;
+            }
+            if (waited == 20) {
+                LOG.info("annotator waiting for the model registry to activate a model (its label map is the dataset's)");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void start(Config c, ModelDescriptor active) throws Exception {
         TeacherSettings teacher = new TeacherSettings(c.tile_size(), c.tile_overlap(), c.small_tile_size(), 0.34,
                 0.55f, 2, c.final_threshold());
         SplitRule rule = new SplitRule(c.split_block_seconds() * 1000L, c.split_validation_every(), c.split_guard_seconds() * 1000L);
-        CocoDataset.LabelPolicy policy = c.temporal_max_gap_seconds() > 0
-                ? new CocoDataset.LabelPolicy(c.final_threshold(), 0.5f, c.temporal_max_gap_seconds() * 1000L)
-                : new CocoDataset.LabelPolicy(c.final_threshold(), 0.5f, -1);
+        CocoDataset.LabelPolicy policy = new CocoDataset.LabelPolicy(c.final_threshold(), 0.5f,
+                c.temporal_max_gap_seconds() > 0 ? c.temporal_max_gap_seconds() * 1000L : -1);
         Retrainer r = new Retrainer(Retrainer.Settings.from(c, active));
         SampleIngest started = new SampleIngest(new Teacher(detector, teacher), Paths.get(c.dataset_root()), active.labels(), rule,
                 policy, c.max_width(), c.max_height(), c.queue_size());
@@ -185,9 +226,17 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
             throw e;
         }
         r.delivery(delivery(l, c));
-        ingest = started;
-        retrainer = r;
-        link = l;
+        synchronized (lifecycle) {
+            if (stopping) {
+                l.close();
+                started.close();
+                r.close();
+                return;
+            }
+            ingest = started;
+            retrainer = r;
+            link = l;
+        }
         l.start();
         LOG.info("annotator labelling samples from {} into {} with the {} labels of model {}", c.broker_url(), c.dataset_root(),
                 active.labels().size() - 1, active.version());
@@ -206,6 +255,18 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
 
     @Deactivate
     void deactivate() {
+        synchronized (lifecycle) {
+            stopping = true;
+        }
+        Thread t = starter;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         CloudLink l = link;
         link = null;
         if (l != null) {

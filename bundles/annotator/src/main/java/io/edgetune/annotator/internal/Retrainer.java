@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * Retraining rounds, one at a time on their own thread: the camera's training
  * split goes to the {@link HeadTrainer} with the model the gateway runs as the
  * base; the result is evaluated on the validation split against the teacher
- * labels, and only a model that beats the gateway's is stored, signed and
- * delivered. Every round, delivered or not, is appended to the dataset's
+ * labels, and only a model that beats the gateway's ({@link #beats}) is
+ * stored, signed and delivered. Every round, delivered or not, is appended to the dataset's
  * {@code rounds.log} (one JSON object per line) with its figures and the
  * gateway's answer.
  */
@@ -49,7 +49,7 @@ public final class Retrainer implements AutoCloseable {
     public record Settings(boolean auto, int minTrain, int minValidation, int everyNew, TrainerSettings trainer,
                            Path baseModel, String baseVersion, Path modelsRoot, Path signingKey, boolean deliver,
                            int chunkBytes, long timeoutMillis, List<String> labels, int inputWidth, int inputHeight,
-                           String anchors, String account, String clientId) {
+                           String anchors, String account, String clientId, double apTolerance) {
 
         static Settings from(AnnotatorComponent.Config c, ModelDescriptor active) {
             String key = c.signing_key_file().trim();
@@ -57,7 +57,8 @@ public final class Retrainer implements AutoCloseable {
                     TrainerSettings.defaults().withEpochs(c.train_epochs()), Paths.get(expandHome(c.base_model_path())),
                     c.base_model_version(), Paths.get(c.models_root()), key.isEmpty() ? null : Paths.get(expandHome(key)),
                     c.deliver(), c.delivery_chunk_kib() * 1024, c.delivery_timeout_seconds() * 1000L, active.labels(),
-                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id());
+                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id(),
+                    c.publish_ap_tolerance());
         }
     }
 
@@ -167,6 +168,7 @@ public final class Retrainer implements AutoCloseable {
         TrainingResult r = new HeadTrainer(settings.trainer()).train(base, settings.labels(), train, val, this::progress,
                 () -> closed);
         Map<String, Double> metrics = new LinkedHashMap<>();
+        agreement(d, metrics);
         put(metrics, "base", r.base());
         put(metrics, "retrained", r.retrained());
         metrics.put("train.images", (double) r.trainImages());
@@ -184,13 +186,13 @@ public final class Retrainer implements AutoCloseable {
         record.put("camera", camera);
         record.put("base", gatewayVersion);
         record.put("metrics", metrics);
-        if (!r.improves()) {
+        if (!beats(r.base(), r.retrained(), settings.apTolerance())) {
             record.put("outcome", "not better than the gateway's model: not published");
             appendRound(d, record);
-            update("REJECTED", "not published: validation AP@0.5 " + fmt(r.retrained().ap50()) + " does not beat "
-                    + fmt(r.base().ap50()) + " of " + gatewayVersion);
-            LOG.info("retrained model for {}/{} not published: AP@0.5 {} vs {}", gateway, camera, fmt(r.retrained().ap50()),
-                    fmt(r.base().ap50()));
+            update("REJECTED", "not published: on the validation frames F1 " + fmt(f1(r.retrained())) + " vs " + fmt(f1(r.base()))
+                    + ", AP@0.5 " + fmt(r.retrained().ap50()) + " vs " + fmt(r.base().ap50()) + " of " + gatewayVersion);
+            LOG.info("retrained model for {}/{} not published: F1 {} vs {}, AP@0.5 {} vs {}", gateway, camera, fmt(f1(r.retrained())),
+                    fmt(f1(r.base())), fmt(r.retrained().ap50()), fmt(r.base().ap50()));
             return;
         }
         String version = camera + "-" + VERSION_TIME.format(java.time.Instant.now());
@@ -251,8 +253,63 @@ public final class Retrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * The publication rule. What the gateway reports are the boxes above its
+     * thresholds, so the retrained model (with its per-class thresholds) must
+     * find the teacher's objects better at the operating point (higher F1 of
+     * recall and precision on the validation frames), and its ranking must not
+     * get worse: AP@0.5 at least the gateway model's minus a small tolerance
+     * for the noise of a few dozen validation frames.
+     */
+    static boolean beats(Evaluation base, Evaluation retrained, double apTolerance) {
+        return f1(retrained) > f1(base) && retrained.ap50() >= base.ap50() - apTolerance;
+    }
+
+    /**
+     * How far the gateway's own boxes (as uploaded with the samples: its mode,
+     * its threshold) agree with the teacher's labels on the validation frames:
+     * {@code edge.recall} = teacher labels the gateway also reported (same
+     * class, IoU >= 0.5, each box matched once), {@code edge.precision} =
+     * gateway boxes the teacher confirms.
+     */
+    static void agreement(CocoDataset d, Map<String, Double> metrics) {
+        int teacher = 0;
+        int edge = 0;
+        int matched = 0;
+        for (CocoDataset.Labelled l : d.labelled(SplitRule.Split.VAL, false)) {
+            List<Detection> gw = d.detections(l.sample().edge());
+            boolean[] used = new boolean[gw.size()];
+            teacher += l.labels().size();
+            edge += gw.size();
+            for (Detection t : l.labels()) {
+                int best = -1;
+                float bestIou = 0.5f;
+                for (int k = 0; k < gw.size(); k++) {
+                    float iou = gw.get(k).classId() == t.classId() && !used[k] ? gw.get(k).iou(t) : 0f;
+                    if (iou >= bestIou) {
+                        best = k;
+                        bestIou = iou;
+                    }
+                }
+                if (best >= 0) {
+                    used[best] = true;
+                    matched++;
+                }
+            }
+        }
+        metrics.put("edge.boxes", (double) edge);
+        metrics.put("edge.recall", teacher == 0 ? 0 : matched / (double) teacher);
+        metrics.put("edge.precision", edge == 0 ? 0 : matched / (double) edge);
+    }
+
+    static double f1(Evaluation e) {
+        double s = e.recall() + e.precision();
+        return s > 0 ? 2 * e.recall() * e.precision() / s : 0;
+    }
+
     private static void put(Map<String, Double> m, String prefix, Evaluation e) {
         m.put(prefix + ".ap50", e.ap50());
+        m.put(prefix + ".f1", f1(e));
         m.put(prefix + ".recall", e.recall());
         m.put(prefix + ".precision", e.precision());
         m.put(prefix + ".images", (double) e.images());
