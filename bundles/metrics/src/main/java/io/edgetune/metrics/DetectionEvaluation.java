@@ -26,8 +26,8 @@ import java.util.function.IntFunction;
  * the bucket of its own area, a matched prediction in the bucket of its truth, an unmatched prediction in the
  * bucket of its own area.
  *
- * <p>Not thread-safe for concurrent {@link #add} calls from several threads without external ordering; the
- * methods are synchronized so a reporter thread may read while a worker adds.
+ * <p>The methods are synchronized, so a reporter thread may read while a worker adds; the result depends only
+ * on which images were added, not on their order.
  */
 public final class DetectionEvaluation {
 
