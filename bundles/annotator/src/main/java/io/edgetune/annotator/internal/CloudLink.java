@@ -24,10 +24,17 @@ import org.slf4j.LoggerFactory;
  * requests into the gateways' control topics, as Kapua's back end would.
  * Connecting never blocks the caller: Paho connects and reconnects on its own
  * threads, and the subscription is renewed on every (re)connect.
+ *
+ * <p>Requests (model deliveries) go through a second, clean-session client
+ * ({clientId}-requests) that carries nothing else. On the samples connection a
+ * request's PUBACK and reply would queue behind the samples the annotator has
+ * not taken yet, and Moquette 0.17 silently drops a PUBACK when that
+ * connection is backed up, which left a publish waiting for it forever.
  */
 public final class CloudLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudLink.class);
+    private static final long REQUEST_CLIENT_WAIT_MS = 30_000;
 
     /** Where and how to connect. */
     public record Settings(String brokerUrl, String clientId, String account, String username, char[] password,
@@ -36,6 +43,7 @@ public final class CloudLink implements AutoCloseable {
 
     private final Settings settings;
     private final MqttClient client;
+    private final MqttClient requests;
     private final Consumer<KuraMessage> samples;
     private final String samplesFilter;
     final AtomicLong received = new AtomicLong();
@@ -47,6 +55,9 @@ public final class CloudLink implements AutoCloseable {
         this.samples = samples;
         this.samplesFilter = settings.account() + "/+/EDGETUNE/samples/+";
         this.client = new MqttClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+        this.requests = new MqttClient(settings.brokerUrl(), settings.clientId() + "-requests", new MemoryPersistence());
+        // no blocking call on the request client may wait forever (subscribe waits for its SUBACK)
+        requests.setTimeToWait(REQUEST_CLIENT_WAIT_MS);
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverUri) {
@@ -82,12 +93,27 @@ public final class CloudLink implements AutoCloseable {
             o.setUserName(settings.username());
             o.setPassword(settings.password() == null ? new char[0] : settings.password());
         }
+        MqttConnectOptions r = new MqttConnectOptions();
+        // replies to a request are of no use after a restart: nothing to keep at the broker
+        r.setCleanSession(true);
+        r.setAutomaticReconnect(true);
+        r.setKeepAliveInterval(30);
+        r.setMaxInflight(64);
+        if (o.getUserName() != null) {
+            r.setUserName(o.getUserName());
+            r.setPassword(o.getPassword());
+        }
         Thread t = new Thread(() -> {
             // automatic reconnect only covers a connection that once succeeded; the first one is retried here
             int attempt = 0;
-            while (!closed && !client.isConnected()) {
+            while (!closed && !(client.isConnected() && requests.isConnected())) {
                 try {
-                    client.connect(o);
+                    if (!client.isConnected()) {
+                        client.connect(o);
+                    }
+                    if (!requests.isConnected()) {
+                        requests.connect(r);
+                    }
                 } catch (MqttException e) {
                     if (attempt++ % 15 == 0) {
                         LOG.warn("annotator cannot reach the broker {} yet: {}; retrying every 2 s", settings.brokerUrl(), e.toString());
@@ -135,9 +161,9 @@ public final class CloudLink implements AutoCloseable {
         samples.accept(new KuraMessage(p, props));
     }
 
-    /** The connected client, for senders that publish requests and follow their replies. */
+    /** The request client, for senders that publish requests and follow their replies (not the samples client). */
     public MqttClient client() {
-        return client;
+        return requests;
     }
 
     /** Messages received on the samples subscription, and those refused as undecodable. */
@@ -150,23 +176,25 @@ public final class CloudLink implements AutoCloseable {
     }
 
     public boolean connected() {
-        return client.isConnected();
+        return client.isConnected() && requests.isConnected();
     }
 
     @Override
     public void close() {
         closed = true;
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2000);
+        for (MqttClient c : new MqttClient[] {requests, client}) {
+            try {
+                if (c.isConnected()) {
+                    c.disconnect(2000);
+                }
+            } catch (MqttException e) {
+                LOG.debug("disconnect {}: {}", c.getClientId(), e.toString());
             }
-        } catch (MqttException e) {
-            LOG.debug("disconnect: {}", e.toString());
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("close: {}", e.toString());
+            try {
+                c.close(true);
+            } catch (MqttException e) {
+                LOG.debug("close {}: {}", c.getClientId(), e.toString());
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.kura.message.KuraPayload;
 import org.eclipse.paho.client.mqttv3.IMqttClient;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.slf4j.Logger;
@@ -40,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * again after every failed request since a broker restart may have dropped
  * the subscription. Blocking: call it on a worker thread. Thread safe; several
  * deliveries (to different gateways) may run at once.
+ *
+ * <p>A request counts as delivered when its reply comes, PUBACK or not; one
+ * with neither within its timeout is a failed request like any other. Give
+ * the client a client of its own for requests (bulk traffic on the same
+ * connection delays the replies) and a bounded time to wait
+ * ({@code MqttClient.setTimeToWait}), since subscribing waits for a SUBACK.
  */
 public final class ModelSender implements AutoCloseable {
 
@@ -114,6 +122,11 @@ public final class ModelSender implements AutoCloseable {
         this.client = client;
         this.account = account;
         this.options = options;
+        if (client instanceof MqttClient c && c.getTimeToWait() < 0) {
+            // subscribing waits for the SUBACK, by default forever; a SUBACK can be lost like a PUBACK
+            c.setTimeToWait(options.requestTimeout().toMillis());
+            LOG.info("client {} had no time to wait; now {} ms", c.getClientId(), options.requestTimeout().toMillis());
+        }
         this.replyFilter = KuraTopics.CONTROL_PREFIX + "/" + account + "/" + client.getClientId() + "/" + APP_ID + "/" + KuraTopics.REPLY + "/#";
     }
 
@@ -392,10 +405,23 @@ public final class ModelSender implements AutoCloseable {
             ensureSubscribed();
             MqttMessage m = new MqttMessage(KuraPayloadCodec.encode(request));
             m.setQos(1);
-            client.publish(KuraTopics.request(account, d.gateway, APP_ID, verb, resources), m);
+            // Not MqttClient.publish: it waits for the PUBACK without limit, and a PUBACK can be lost on a
+            // live connection (Moquette 0.17 drops it when the connection is backed up; Paho resends only
+            // after a reconnect). The reply is what counts: it proves the request arrived, PUBACK or not.
+            IMqttDeliveryToken token = client.getTopic(KuraTopics.request(account, d.gateway, APP_ID, verb, resources)).publish(m);
             published = true;
             long left = Math.min(timeout.toNanos(), d.deadline - System.nanoTime());
-            KuraPayload p = reply.get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            KuraPayload p;
+            try {
+                p = reply.get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (!token.isComplete()) {
+                    subscribed = false;
+                    d.lastMessage = "no PUBACK and no reply within " + timeout.toMillis() + " ms";
+                    return new Reply(0, d.lastMessage, null, true);
+                }
+                throw e;
+            }
             int code = p.getMetric(KuraTopics.RESPONSE_CODE) instanceof Integer c ? c : 0;
             Object msg = p.getMetric(KuraTopics.RESPONSE_EXCEPTION_MESSAGE);
             d.lastCode = code;
