@@ -1,0 +1,198 @@
+package io.edgetune.model.delivery;
+
+import static org.junit.Assert.assertEquals;
+
+import io.edgetune.cloud.mqtt.testing.TestBroker;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
+
+/**
+ * The broker behaviour behind the annotator's hung delivery, on the wire: a
+ * client subscribed at QoS 1 to big samples stops reading for a while, and
+ * publishes five QoS 1 requests meanwhile; then it reads everything. Mosquitto
+ * acknowledges all five. Moquette 0.17 (configured as bundles/broker's
+ * EmbeddedBroker) drops a PUBACK when the connection is above Netty's write
+ * high-water mark and never sends it again, so all five stay unacknowledged
+ * on a connection that is fine again: a client waiting for them waits forever.
+ * Should a Moquette upgrade acknowledge them, this test says so.
+ */
+@RunWith(Parameterized.class)
+public class PubAckOnABackedUpConnectionTest {
+
+    @Parameters(name = "{0}")
+    public static List<Object[]> brokers() {
+        return List.of(new Object[] {"embedded-moquette", 0}, new Object[] {"mosquitto", 5});
+    }
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private final String brokerKind;
+    private final int expectedPubAcks;
+    private io.moquette.broker.Server moquette;
+    private TestBroker mosquitto;
+
+    public PubAckOnABackedUpConnectionTest(String brokerKind, int expectedPubAcks) {
+        this.brokerKind = brokerKind;
+        this.expectedPubAcks = expectedPubAcks;
+    }
+
+    private int start() throws Exception {
+        Path dir = tmp.newFolder("broker").toPath();
+        if (brokerKind.equals("mosquitto")) {
+            mosquitto = TestBroker.create("mosquitto", dir);
+            mosquitto.start();
+            return mosquitto.port();
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        // as io.edgetune.broker.internal.EmbeddedBroker#moquetteProperties
+        Properties p = new Properties();
+        p.setProperty("host", "127.0.0.1");
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("websocket_port", "disabled");
+        p.setProperty("allow_anonymous", "true");
+        p.setProperty("allow_zero_byte_client_id", "true");
+        p.setProperty("persistence_enabled", "true");
+        p.setProperty("data_path", dir.toString());
+        p.setProperty("telemetry_enabled", "false");
+        p.setProperty("use_bugsnag", "false");
+        p.setProperty("use_metrics", "false");
+        p.setProperty("netty.epoll", "false");
+        p.setProperty("netty.mqtt.message_size", Integer.toString(16 * 1024 * 1024));
+        moquette = new io.moquette.broker.Server();
+        moquette.startServer(new io.moquette.broker.config.MemoryConfig(p));
+        return port;
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        if (moquette != null) {
+            moquette.stopServer();
+        }
+        if (mosquitto != null) {
+            mosquitto.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ just enough MQTT 3.1.1
+
+    private static void packet(OutputStream out, int header, byte[] body) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(header);
+        int len = body.length;
+        do {
+            int digit = len % 128;
+            len /= 128;
+            b.write(len > 0 ? digit | 128 : digit);
+        } while (len > 0);
+        b.writeBytes(body);
+        out.write(b.toByteArray());
+        out.flush();
+    }
+
+    private static byte[] utf8(String s) {
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        return concat(new byte[] {(byte) (u.length >> 8), (byte) u.length}, u);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            b.writeBytes(part);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] connect(String clientId, boolean clean) {
+        return concat(utf8("MQTT"), new byte[] {4, (byte) (clean ? 2 : 0), 0, 0}, utf8(clientId));
+    }
+
+    private static byte[] publish(String topic, int packetId, byte[] payload) {
+        return concat(utf8(topic), new byte[] {(byte) (packetId >> 8), (byte) packetId}, payload);
+    }
+
+    @Test
+    public void pubAcksForRequestsSentWhileTheConnectionIsBackedUp() throws Exception {
+        int port = start();
+        try (Socket annotator = new Socket(InetAddress.getLoopbackAddress(), port);
+             Socket camera = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream aOut = annotator.getOutputStream();
+            DataInputStream aIn = new DataInputStream(new BufferedInputStream(annotator.getInputStream()));
+            packet(aOut, 0x10, connect("annotator", false)); // a persistent session, as CloudLink's
+            aIn.readNBytes(4); // CONNACK
+            packet(aOut, 0x82, concat(new byte[] {0, 1}, utf8("edgetune/+/EDGETUNE/samples/+"), new byte[] {1}));
+            aIn.readNBytes(5); // SUBACK; from here the annotator reads nothing for a while
+
+            OutputStream cOut = camera.getOutputStream();
+            packet(cOut, 0x10, connect("camera", true));
+            camera.getInputStream().readNBytes(4);
+            byte[] sample = new byte[1 << 20];
+            new Random(3).nextBytes(sample);
+            for (int id = 1; id <= 24; id++) {
+                packet(cOut, 0x32, publish("edgetune/pi-1/EDGETUNE/samples/cam0", id, sample));
+            }
+            Thread.sleep(7000); // more than Moquette's 5 s before it resends its unacknowledged window
+
+            for (int id = 101; id <= 105; id++) {
+                packet(aOut, 0x32, publish("$EDC/edgetune/pi-1/EDGETUNE-V1/GET/models", id, new byte[] {1, 2, 3}));
+            }
+            Thread.sleep(1000);
+
+            // read again, acknowledging every sample, until the broker has nothing more to say
+            annotator.setSoTimeout(6000);
+            Set<Integer> pubAcks = new TreeSet<>();
+            int samples = 0;
+            try {
+                while (true) {
+                    int header = aIn.readUnsignedByte();
+                    int len = 0;
+                    int multiplier = 1;
+                    int digit;
+                    do {
+                        digit = aIn.readUnsignedByte();
+                        len += (digit & 127) * multiplier;
+                        multiplier *= 128;
+                    } while ((digit & 128) != 0);
+                    byte[] body = aIn.readNBytes(len);
+                    if (header >> 4 == 4) {
+                        pubAcks.add((body[0] & 255) << 8 | body[1] & 255);
+                    } else if (header >> 4 == 3) {
+                        samples++;
+                        int topicLength = (body[0] & 255) << 8 | body[1] & 255;
+                        packet(aOut, 0x40, new byte[] {body[2 + topicLength], body[3 + topicLength]});
+                    }
+                }
+            } catch (SocketTimeoutException | EOFException e) {
+                // quiet: all said
+            }
+            System.out.printf("%s: PUBACKs for the 5 requests sent while backed up: %s; %d samples (with resends) read after%n",
+                    brokerKind, pubAcks, samples);
+            assertEquals(brokerKind + " acknowledged " + pubAcks, expectedPubAcks, pubAcks.size());
+        }
+    }
+}
