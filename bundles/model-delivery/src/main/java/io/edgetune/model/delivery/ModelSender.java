@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * deliveries (to different gateways) may run at once.
  *
  * <p>A request counts as delivered when its reply comes, PUBACK or not; one
- * with neither within its timeout is a failed request like any other. Give
- * the client a client of its own for requests (bulk traffic on the same
- * connection delays the replies) and a bounded time to wait
- * ({@code MqttClient.setTimeToWait}), since subscribing waits for a SUBACK.
+ * with neither within its timeout is a failed request like any other. Hand
+ * it a client used for requests only (bulk traffic on the same connection
+ * delays the replies and, on Moquette, can cost PUBACKs) with a bounded time
+ * to wait ({@code MqttClient.setTimeToWait}): subscribing waits for a SUBACK.
+ * An {@code MqttClient} without one gets the request timeout.
  */
 public final class ModelSender implements AutoCloseable {
 
