@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.kura.message.KuraPayload;
@@ -40,19 +39,11 @@ public class CloudIngestTest {
     private static final long T0 = 1_763_780_030_000L;
 
     private static byte[] sample(String camera, long seq, long ts, byte[] jpeg, String detections) {
-        KuraPayload p = new KuraPayload();
-        p.setTimestamp(new Date(ts));
-        p.addMetric("camera.id", camera);
-        p.addMetric("frame.sequence", seq);
-        p.addMetric("reason", "interval");
-        p.addMetric("width", RealAssets.WIDTH);
-        p.addMetric("height", RealAssets.HEIGHT);
-        p.addMetric("content.type", "image/jpeg");
+        KuraPayload p = Samples.payload(camera, seq, ts, jpeg, "interval");
         p.addMetric("model.version", "base-oidv4");
         if (detections != null) {
             p.addMetric("detections", detections);
         }
-        p.setBody(jpeg);
         return KuraPayloadCodec.encode(p);
     }
 

@@ -14,7 +14,6 @@ import io.edgetune.inference.internal.LoadedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
@@ -25,15 +24,7 @@ import org.junit.Test;
 public class SampleIngestTest {
 
     private static KuraMessage sample(String camera, long seq, long ts, byte[] jpeg, String gateway) {
-        KuraPayload p = new KuraPayload();
-        p.setTimestamp(new Date(ts));
-        p.addMetric("camera.id", camera);
-        p.addMetric("frame.sequence", seq);
-        p.addMetric("reason", "request");
-        p.addMetric("width", RealAssets.WIDTH);
-        p.addMetric("height", RealAssets.HEIGHT);
-        p.addMetric("content.type", "image/jpeg");
-        p.setBody(jpeg);
+        KuraPayload p = Samples.payload(camera, seq, ts, jpeg, "request");
         return gateway == null ? new KuraMessage(p) : new KuraMessage(p, Map.of(SampleIngest.GATEWAY_PROPERTY, gateway));
     }
 

@@ -119,17 +119,21 @@ public final class CocoDataset {
         } else {
             writeAtomically(labelFile, labelText);
         }
-        loadReviews();
+        // reviews.log: imageId \t VERDICT \t epoch ms, one line per verdict given, the last one wins
+        Path reviews = dir.resolve("reviews.log");
+        readLog(reviews, (lineNo, line) -> {
+            String[] f = line.split("\t");
+            try {
+                verdicts.put(Long.parseLong(f[0]), Verdict.valueOf(f[1]));
+            } catch (RuntimeException e) {
+                // one bad line must not hide the other verdicts
+                LOG.warn("{} line {} ignored (unreadable): {}", reviews, lineNo, line);
+            }
+        });
         Path log = dir.resolve("samples.log");
-        if (!Files.exists(log)) {
-            return;
-        }
-        dropTornTail(log);
-        int lineNo = 0;
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            lineNo++;
+        readLog(log, (lineNo, line) -> {
             if (line.isBlank()) {
-                continue;
+                return;
             }
             try {
                 Sample s = parse(line);
@@ -141,26 +145,22 @@ public final class CocoDataset {
             } catch (RuntimeException e) {
                 throw new IOException(log + " line " + lineNo + " is unreadable (" + e.getMessage() + "): " + line, e);
             }
-        }
+        });
     }
 
-    // reviews.log: imageId \t VERDICT \t epoch ms, one line per verdict given, the last one wins
-    private void loadReviews() throws IOException {
-        Path log = dir.resolve("reviews.log");
+    private interface LineHandler {
+        void line(int lineNo, String line) throws IOException;
+    }
+
+    /** Every complete line of an append-only log (a torn last record cut off first); nothing when it does not exist. */
+    private static void readLog(Path log, LineHandler handler) throws IOException {
         if (!Files.exists(log)) {
             return;
         }
         dropTornTail(log);
         int lineNo = 0;
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            lineNo++;
-            String[] f = line.split("\t");
-            try {
-                verdicts.put(Long.parseLong(f[0]), Verdict.valueOf(f[1]));
-            } catch (RuntimeException e) {
-                // one bad line must not hide the other verdicts
-                LOG.warn("{} line {} ignored (unreadable): {}", log, lineNo, line);
-            }
+            handler.line(++lineNo, line);
         }
     }
 

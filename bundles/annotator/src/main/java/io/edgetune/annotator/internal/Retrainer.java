@@ -101,8 +101,20 @@ public final class Retrainer implements AutoCloseable {
             return;
         }
         CocoDataset d = ingest == null ? null : ingest.datasets().get(key);
-        if (d != null && d.labelled(SplitRule.Split.TRAIN, false).size() >= settings.minTrain()
-                && d.labelled(SplitRule.Split.VAL, false).size() >= settings.minValidation()) {
+        if (d == null) {
+            return;
+        }
+        // one pass over the labels (the temporal check runs on every sample), counted per split
+        int train = 0;
+        int val = 0;
+        for (CocoDataset.Labelled l : d.labelled(null, false)) {
+            switch (d.rule().splitOf(l.sample().timestampMillis())) {
+                case TRAIN -> train++;
+                case VAL -> val++;
+                default -> { }
+            }
+        }
+        if (train >= settings.minTrain() && val >= settings.minValidation()) {
             request(gateway, camera);
         }
     }
