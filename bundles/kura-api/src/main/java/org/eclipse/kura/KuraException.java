@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public class KuraException extends Exception {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 7468633737373095296L; // Kura's value: the two serialise alike
 
     private final KuraErrorCode code;
     private final Object[] arguments;

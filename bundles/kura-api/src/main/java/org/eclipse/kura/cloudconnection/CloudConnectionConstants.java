@@ -1,12 +1,12 @@
 package org.eclipse.kura.cloudconnection;
 
-/** Well-known property names of cloud connection components, as used by Kura. */
+/** Service property names that tie cloud publishers, subscribers and connections together. */
 public enum CloudConnectionConstants {
 
-    /** Service property a publisher or subscriber uses to name its cloud endpoint. */
+    /** Property of a publisher or subscriber: the kura.service.pid of the cloud endpoint it uses. */
     CLOUD_ENDPOINT_SERVICE_PID_PROP_NAME("cloud.endpoint.service.pid"),
-    /** Service property with the PID of a configured component. */
-    KURA_SERVICE_PID("kura.service.pid");
+    /** Property of a cloud connection: the factory PID of the connection factory that created it. */
+    CLOUD_CONNECTION_FACTORY_PID_PROP_NAME("cloud.connection.factory.pid");
 
     private final String value;
 

@@ -7,10 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A cloud message: a timestamp, an optional position, named metrics (Boolean,
  * Double, Float, Integer, Long, String or byte[]) and an optional opaque body.
  */
+@ProviderType
 public class KuraPayload {
 
     private Date timestamp;

@@ -2,7 +2,10 @@ package org.eclipse.kura.message;
 
 import java.util.Date;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** A GPS fix attached to a payload; every field is optional (null when unknown). */
+@ProviderType
 public class KuraPosition {
 
     private Double latitude;

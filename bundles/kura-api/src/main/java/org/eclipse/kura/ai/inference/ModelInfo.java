@@ -1,11 +1,16 @@
 package org.eclipse.kura.ai.inference;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** What an engine knows about one model: name, platform, version, parameters and its input and output tensors. */
+/**
+ * What an engine knows about one model: its name, optional platform and
+ * version, free parameters, and its input and output tensors. Immutable; the
+ * getters return unmodifiable views. Start from {@link #builder(String)}.
+ */
 @ProviderType
 public class ModelInfo {
 
@@ -16,14 +21,24 @@ public class ModelInfo {
     private final List<TensorDescriptor> inputs;
     private final List<TensorDescriptor> outputs;
 
-    protected ModelInfo(String modelName, String platform, String version, Map<String, Object> parameters,
-                        List<TensorDescriptor> inputDescriptors, List<TensorDescriptor> outputDescriptors) {
+    protected ModelInfo(String modelName, Optional<String> platform, Optional<String> version,
+                        Map<String, Object> parameters, List<TensorDescriptor> inputDescriptors,
+                        List<TensorDescriptor> outputDescriptors) {
         this.name = modelName;
-        this.platform = platform == null || platform.isEmpty() ? Optional.empty() : Optional.of(platform);
-        this.version = version == null || version.isEmpty() ? Optional.empty() : Optional.of(version);
-        this.parameters = Map.copyOf(parameters);
-        this.inputs = List.copyOf(inputDescriptors);
-        this.outputs = List.copyOf(outputDescriptors);
+        this.platform = platform;
+        this.version = version;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.inputs = Collections.unmodifiableList(inputDescriptors);
+        this.outputs = Collections.unmodifiableList(outputDescriptors);
+    }
+
+    public static ModelInfoBuilder builder(String name) {
+        return new ModelInfoBuilder(name);
+    }
+
+    /** A builder preset with everything this info holds. */
+    public ModelInfoBuilder toBuilder() {
+        return ModelInfoBuilder.fromModelInfo(this);
     }
 
     public String getName() {
@@ -38,18 +53,15 @@ public class ModelInfo {
         return version;
     }
 
-    /** A copy the caller may change. */
     public Map<String, Object> getParameters() {
-        return new java.util.HashMap<>(parameters);
+        return parameters;
     }
 
-    /** A copy the caller may change. */
     public List<TensorDescriptor> getInputs() {
-        return new java.util.ArrayList<>(inputs);
+        return inputs;
     }
 
-    /** A copy the caller may change. */
     public List<TensorDescriptor> getOutputs() {
-        return new java.util.ArrayList<>(outputs);
+        return outputs;
     }
 }

@@ -4,81 +4,101 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Builds a {@link ModelInfo}; at least one input and one output descriptor are required. */
+/**
+ * Builds a {@link ModelInfo} (get one from {@link ModelInfo#builder(String)}).
+ * A null or empty platform or version leaves the value unset; {@link #build()}
+ * needs a non-empty name and at least one input and one output descriptor.
+ */
 @ProviderType
 public class ModelInfoBuilder {
 
-    private final String modelName;
-    private String platform;
-    private String version;
+    private final String name;
+    private Optional<String> platform = Optional.empty();
+    private Optional<String> version = Optional.empty();
     private final Map<String, Object> parameters = new HashMap<>();
     private final List<TensorDescriptor> inputs = new ArrayList<>();
     private final List<TensorDescriptor> outputs = new ArrayList<>();
 
-    private ModelInfoBuilder(String modelName) {
-        this.modelName = modelName;
+    ModelInfoBuilder(String name) {
+        this.name = name;
     }
 
-    public static ModelInfoBuilder builder(String modelName) {
-        return new ModelInfoBuilder(modelName);
-    }
-
-    public static ModelInfoBuilder fromModelInfo(ModelInfo info) {
-        ModelInfoBuilder b = new ModelInfoBuilder(info.getName());
-        info.getPlatform().ifPresent(b::platform);
-        info.getVersion().ifPresent(b::version);
-        b.parameters.putAll(info.getParameters());
-        b.inputs.addAll(info.getInputs());
-        b.outputs.addAll(info.getOutputs());
+    public static ModelInfoBuilder fromModelInfo(ModelInfo modelInfo) {
+        ModelInfoBuilder b = new ModelInfoBuilder(modelInfo.getName());
+        b.platform = modelInfo.getPlatform();
+        b.version = modelInfo.getVersion();
+        b.parameters.putAll(modelInfo.getParameters());
+        b.inputs.addAll(modelInfo.getInputs());
+        b.outputs.addAll(modelInfo.getOutputs());
         return b;
     }
 
-    public ModelInfoBuilder platform(String value) {
-        this.platform = value;
-        return this;
-    }
-
-    public ModelInfoBuilder version(String value) {
-        this.version = value;
-        return this;
-    }
-
-    public ModelInfoBuilder addParameter(String key, Object value) {
-        parameters.put(key, value);
-        return this;
-    }
-
-    public ModelInfoBuilder removeParameter(String key) {
-        parameters.remove(key);
-        return this;
-    }
-
-    public ModelInfoBuilder addInputDescriptor(TensorDescriptor d) {
-        inputs.add(d);
-        return this;
-    }
-
-    public ModelInfoBuilder removeInputDescriptor(TensorDescriptor d) {
-        inputs.remove(d);
-        return this;
-    }
-
-    public ModelInfoBuilder addOutputDescriptor(TensorDescriptor d) {
-        outputs.add(d);
-        return this;
-    }
-
-    public ModelInfoBuilder removeOutputDescriptor(TensorDescriptor d) {
-        outputs.remove(d);
-        return this;
-    }
-
-    public ModelInfo build() {
-        if (inputs.isEmpty() || outputs.isEmpty()) {
-            throw new IllegalArgumentException("a model needs at least one input and one output descriptor");
+    public ModelInfoBuilder platform(String platform) {
+        if (platform != null && !platform.isEmpty()) {
+            this.platform = Optional.of(platform);
         }
-        return new ModelInfo(modelName, platform, version, parameters, inputs, outputs);
+        return this;
+    }
+
+    public ModelInfoBuilder version(String version) {
+        if (version != null && !version.isEmpty()) {
+            this.version = Optional.of(version);
+        }
+        return this;
+    }
+
+    public ModelInfoBuilder addParameter(String name, Object parameter) {
+        parameters.put(name, parameter);
+        return this;
+    }
+
+    public ModelInfoBuilder removeParameter(String name) {
+        parameters.remove(name);
+        return this;
+    }
+
+    public ModelInfoBuilder addInputDescriptor(TensorDescriptor inputDescriptor) {
+        inputs.add(inputDescriptor);
+        return this;
+    }
+
+    public ModelInfoBuilder addAllInputDescriptor(List<TensorDescriptor> inputDescriptors) {
+        inputs.addAll(inputDescriptors);
+        return this;
+    }
+
+    public ModelInfoBuilder removeInputDescriptor(TensorDescriptor inputDescriptor) {
+        inputs.remove(inputDescriptor);
+        return this;
+    }
+
+    public ModelInfoBuilder addOutputDescriptor(TensorDescriptor outputDescriptor) {
+        outputs.add(outputDescriptor);
+        return this;
+    }
+
+    public ModelInfoBuilder addAllOutputDescriptor(List<TensorDescriptor> outputDescriptors) {
+        outputs.addAll(outputDescriptors);
+        return this;
+    }
+
+    public ModelInfoBuilder removeOutputDescriptor(TensorDescriptor outputDescriptor) {
+        outputs.remove(outputDescriptor);
+        return this;
+    }
+
+    /** @throws IllegalArgumentException when the name is empty or inputs or outputs are missing */
+    public ModelInfo build() {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a model needs a name");
+        }
+        if (inputs.isEmpty() || outputs.isEmpty()) {
+            throw new IllegalArgumentException("model " + name + " needs at least one input and one output descriptor");
+        }
+        return new ModelInfo(name, platform, version, new HashMap<>(parameters), new ArrayList<>(inputs),
+                new ArrayList<>(outputs));
     }
 }

@@ -1,5 +1,8 @@
 package org.eclipse.kura.ai.inference;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +22,8 @@ public class TensorDescriptor {
         this.name = name;
         this.type = type;
         this.format = format;
-        this.shape = List.copyOf(shape);
-        this.parameters = Map.copyOf(parameters);
+        this.shape = Collections.unmodifiableList(new ArrayList<>(shape));
+        this.parameters = Collections.unmodifiableMap(new HashMap<>(parameters));
     }
 
     public static TensorDescriptorBuilder builder(String name, String type, List<Long> shape) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Builds a {@link TensorDescriptor}. */
+/** Builds a {@link TensorDescriptor} (get one from {@link TensorDescriptor#builder}). */
 @ProviderType
 public class TensorDescriptorBuilder {
 
@@ -29,8 +29,11 @@ public class TensorDescriptorBuilder {
         return b;
     }
 
-    public TensorDescriptorBuilder format(String value) {
-        this.format = Optional.ofNullable(value);
+    /** A null or empty format leaves the format unset. */
+    public TensorDescriptorBuilder format(String format) {
+        if (format != null && !format.isEmpty()) {
+            this.format = Optional.of(format);
+        }
         return this;
     }
 
@@ -44,7 +47,11 @@ public class TensorDescriptorBuilder {
         return this;
     }
 
+    /** @throws IllegalArgumentException when the name, the type or the shape is null or empty */
     public TensorDescriptor build() {
+        if (name == null || name.isEmpty() || type == null || type.isEmpty() || shape == null || shape.isEmpty()) {
+            throw new IllegalArgumentException("a tensor needs a name, a type and a shape");
+        }
         return new TensorDescriptor(name, type, format, shape, parameters);
     }
 }
