@@ -104,7 +104,7 @@ public class BrokerBundleIT {
             Object ca = ctx.getService(caRef);
             Method getConfiguration = ca.getClass().getMethod("getConfiguration", String.class, String.class);
             getConfiguration.setAccessible(true);
-            Object config = getConfiguration.invoke(ca, "io.edgetune.broker", null);
+            Object config = getConfiguration.invoke(ca, "io.edgetune.broker.Broker", null);
             Dictionary<String, Object> d = new Hashtable<>();
             d.put("port", port);
             d.put("persistence.dir", tmp.newFolder("moquette").getAbsolutePath());

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * The running or last retraining round of the annotator.
  *
- * @param state     IDLE, EXTRACTING, TRAINING, EVALUATING, DELIVERING, DONE, REJECTED (not better than the
+ * @param state     IDLE, WAITING (for enough new labelled frames; the message says how many), EXTRACTING, TRAINING, EVALUATING, DELIVERING, DONE, REJECTED (not better than the
  *                  gateway's model), FAILED
  * @param etaMillis estimated time left in the current phase, -1 when unknown
  * @param metrics   the round's figures (e.g. base.ap50, retrained.ap50, train.ms), empty before evaluation

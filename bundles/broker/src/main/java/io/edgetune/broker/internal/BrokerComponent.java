@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 @Designate(ocd = BrokerComponent.Config.class)
 @Component(name = BrokerComponent.PID, configurationPid = BrokerComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true, service = ConfigurableComponent.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = ConfigurableComponent.class)
 public class BrokerComponent implements ConfigurableComponent {
 
-    public static final String PID = "io.edgetune.broker";
+    public static final String PID = "io.edgetune.broker.Broker";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "EdgeTune embedded MQTT broker",
