@@ -17,6 +17,7 @@ import io.edgetune.cloud.mqtt.codec.KuraTopics.Verb;
 import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
+import io.edgetune.cloud.mqtt.testing.KuraLikeDispatcher;
 import io.edgetune.cloud.mqtt.testing.TestBroker;
 import io.edgetune.commands.internal.EdgeTuneRequestHandler;
 import io.edgetune.commands.internal.SnapshotSource;
@@ -56,9 +57,11 @@ public class CommandsOverMqttTest {
     private static final String GATEWAY = "pi-1";
     private static final String APP = EdgeTuneRequestHandler.APP_ID;
 
-    @Parameters(name = "{0}")
+    /** Each broker with each dispatcher: the standalone connection's and one that behaves like Kura's. */
+    @Parameters(name = "{0} {1}")
     public static List<Object[]> brokers() {
-        return List.of(new Object[] {"moquette"}, new Object[] {"mosquitto"});
+        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
+                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
     }
 
     @Rule
@@ -67,13 +70,16 @@ public class CommandsOverMqttTest {
     private final String brokerKind;
     private TestBroker broker;
     private MqttCloudConnection gateway;
+    private KuraLikeDispatcher kura;
+    private final boolean kuraLike;
     private CloudClient cloud;
     private VideoSnapshots video;
     private final Pipeline pipeline = new Pipeline();
     private int requestCounter;
 
-    public CommandsOverMqttTest(String brokerKind) {
+    public CommandsOverMqttTest(String brokerKind, String dispatcher) {
         this.brokerKind = brokerKind;
+        this.kuraLike = dispatcher.equals("kura-like");
     }
 
     @Before
@@ -83,19 +89,24 @@ public class CommandsOverMqttTest {
         video = new VideoSnapshots("cam-1");
         pipeline.snapshots = video;
         pipeline.work = tmp.newFolder("uploads").toPath();
-        gateway = new MqttCloudConnection(ConnectionSettings.from(Map.of("broker.url", broker.url(), "account.name", ACCOUNT,
-                "client.id", GATEWAY, "reconnect.min.delay.ms", 100, "reconnect.max.delay.ms", 500)),
-                tmp.newFolder("outbox").toPath(), "test");
-        gateway.registerRequestHandler(APP, new EdgeTuneRequestHandler(pipeline, 5000, 0.9f));
-        gateway.start();
+        if (kuraLike) {
+            kura = new KuraLikeDispatcher(broker.url(), ACCOUNT, GATEWAY);
+            kura.registerRequestHandler(APP, new EdgeTuneRequestHandler(pipeline, 5000, 0.9f));
+        } else {
+            gateway = new MqttCloudConnection(ConnectionSettings.from(Map.of("broker.url", broker.url(), "account.name", ACCOUNT,
+                    "client.id", GATEWAY, "reconnect.min.delay.ms", 100, "reconnect.max.delay.ms", 500)),
+                    tmp.newFolder("outbox").toPath(), "test");
+            gateway.registerRequestHandler(APP, new EdgeTuneRequestHandler(pipeline, 5000, 0.9f));
+            gateway.start();
+        }
         cloud = new CloudClient(broker.url(), "annotator-" + brokerKind);
         cloud.subscribe("$EDC/" + ACCOUNT + "/" + cloud.clientId() + "/" + APP + "/REPLY/#");
         cloud.subscribe("$EDC/" + ACCOUNT + "/" + GATEWAY + "/" + APP + "/REPLY/#");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!gateway.isConnected() && System.nanoTime() < deadline) {
+        while (gateway != null && !gateway.isConnected() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(gateway.isConnected());
+        assertTrue(gateway == null || gateway.isConnected());
     }
 
     @After
@@ -105,6 +116,9 @@ public class CommandsOverMqttTest {
         }
         if (gateway != null) {
             gateway.stop(3000);
+        }
+        if (kura != null) {
+            kura.close();
         }
         if (video != null) {
             video.close();
@@ -224,12 +238,26 @@ public class CommandsOverMqttTest {
 
     @Test
     public void malformedRequestsGetErrorRepliesAndNothingBreaks() throws Exception {
-        assertEquals(404, code(request(Verb.GET, null, "nothing")));
-        assertEquals(400, code(request(Verb.POST, null, "status")));
-        assertEquals(400, code(request(Verb.GET, null)));
-        assertEquals(400, code(request(Verb.POST, null, "models", "install")));
+        KuraPayload nothing = request(Verb.GET, null, "nothing");
+        assertEquals(404, code(nothing));
+        assertEquals("resource", nothing.getMetric(EdgeTuneRequestHandler.NOT_FOUND));
+        KuraPayload wrongVerb = request(Verb.POST, null, "status");
+        assertEquals(400, code(wrongVerb));
+        assertTrue(error(wrongVerb), error(wrongVerb).contains("POST is not allowed on status"));
+        KuraPayload noResource = request(Verb.GET, null);
+        assertEquals(400, code(noResource));
+        assertTrue(error(noResource), error(noResource).contains("missing resource"));
+        KuraPayload noPackage = request(Verb.POST, null, "models", "install");
+        assertEquals(400, code(noPackage));
+        assertTrue(error(noPackage), error(noPackage).contains("needs the model package"));
+        KuraPayload badUrl = new KuraPayload();
+        badUrl.addMetric("url", "ftp://example.org/m.zip");
+        badUrl.addMetric("sha256", "ab".repeat(32));
+        KuraPayload refusedUrl = request(Verb.EXEC, badUrl, "models", "install");
+        assertEquals(400, code(refusedUrl));
+        assertTrue(error(refusedUrl), error(refusedUrl).contains("http or https"));
 
-        // a storm of random requests: every one is answered, with a documented code
+        // a storm of random requests: every one is answered with 200, 400 or 404, never 500
         Random rnd = new Random(7);
         String[] words = {"status", "models", "install", "activate", "rollback", "cameras", "cam-1", "snapshot", "reset",
                 "samples", "now", "x", "v1", "..", "ü"};
@@ -246,16 +274,47 @@ public class CommandsOverMqttTest {
                 rnd.nextBytes(b);
                 p.setBody(b);
             }
-            int c = code(request(verb, p, res));
-            assertTrue("code " + c, c == 200 || c == 400 || c == 404 || c == 500);
+            KuraPayload reply = request(verb, p, res);
+            int c = code(reply);
+            // a client's mistake is 400 or 404; 500 would mean the gateway failed on input it should have refused
+            assertTrue(verb + " " + String.join("/", res) + " answered " + c + " " + reply.metrics(),
+                    c == 200 || c == 400 || c == 404);
             answered++;
         }
-        // payload garbage on the request topic: the gateway's error notice
+        // payload garbage on the request topic: the standalone gateway's error notice; Kura answers nothing
         cloud.publish(KuraTopics.request(ACCOUNT, GATEWAY, APP, Verb.GET, "status"), new byte[] {(byte) 0xff, 1, 2});
-        KuraPayload notice = cloud.await(KuraTopics.reply(ACCOUNT, GATEWAY, APP, "error")::equals, 30).payload();
-        assertEquals(400, code(notice));
+        if (!kuraLike) {
+            KuraPayload notice = cloud.await(KuraTopics.reply(ACCOUNT, GATEWAY, APP, "error")::equals, 30).payload();
+            assertEquals(400, code(notice));
+        }
         assertEquals(200, code(request(Verb.GET, null, "status")));
+        if (kuraLike) {
+            assertEquals("only the undecodable request went unanswered", 1, kura.unanswered());
+        }
         System.out.printf("%s: %d random requests answered%n", brokerKind, answered);
+    }
+
+    @Test
+    public void aHostileFailureIsA500WithItsReasonAndTheNextRequestIsServed() throws Exception {
+        pipeline.camerasFail = new StackOverflowError();
+        KuraPayload overflow = request(Verb.GET, null, "status");
+        assertEquals(500, code(overflow));
+        assertTrue(error(overflow), error(overflow).contains("StackOverflowError"));
+        pipeline.camerasFail = new OutOfMemoryError("Java heap space");
+        KuraPayload oom = request(Verb.GET, null, "status");
+        assertEquals(500, code(oom));
+        assertTrue(error(oom), error(oom).contains("OutOfMemoryError"));
+        pipeline.camerasFail = new IllegalStateException("camera list broken");
+        assertTrue(error(request(Verb.GET, null, "status")).contains("camera list broken"));
+        pipeline.camerasFail = null;
+        for (int i = 0; i < 4; i++) { // more than the two handler threads: none of them died
+            assertEquals(200, code(request(Verb.GET, null, "status")));
+        }
+        if (kuraLike) {
+            assertEquals(4, kura.successes());
+            assertEquals(3, kura.failures());
+            assertTrue(kura.threadsUsed().toString(), kura.threadsUsed().size() <= 2);
+        }
     }
 
     /** The pipeline services as the handler sees them; camera frames come from the real video. */
@@ -264,6 +323,7 @@ public class CommandsOverMqttTest {
         volatile Path work;
         volatile boolean sampling = true;
         volatile boolean motion = true;
+        volatile Throwable camerasFail;
         final List<String> resets = new ArrayList<>();
         final List<String> versions = new ArrayList<>(List.of("v1"));
         volatile String active = "v1";
@@ -353,6 +413,13 @@ public class CommandsOverMqttTest {
 
         @Override
         public Collection<CameraService> cameras() {
+            Throwable fail = camerasFail;
+            if (fail instanceof Error e) {
+                throw e;
+            }
+            if (fail instanceof RuntimeException e) {
+                throw e;
+            }
             return List.of(new CameraService() {
                 @Override
                 public String cameraId() {

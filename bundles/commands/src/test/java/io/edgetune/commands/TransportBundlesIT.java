@@ -125,7 +125,7 @@ public class TransportBundlesIT {
             }
             Object ca = configAdmin(ctx);
             Class<?>[] pidLoc = {String.class, String.class};
-            update(call(ca, "getConfiguration", pidLoc, "io.edgetune.broker", null),
+            update(call(ca, "getConfiguration", pidLoc, "io.edgetune.broker.Broker", null),
                     Map.of("port", port, "persistence.dir", tmp.newFolder("moquette").getAbsolutePath()));
             update(call(ca, "getConfiguration", pidLoc, "io.edgetune.cloud.mqtt.Connection", null),
                     Map.of("broker.url", "tcp://127.0.0.1:" + port, "account.name", "edgetune", "client.id", "felix-gw",
@@ -133,6 +133,9 @@ public class TransportBundlesIT {
                             "outbox.dir", tmp.newFolder("outbox").getAbsolutePath()));
             update(call(ca, "createFactoryConfiguration", pidLoc, "io.edgetune.cloud.mqtt.Publisher", null),
                     Map.of("kura.service.pid", "edgetune-detections", "app.id", "EDGETUNE", "app.topic", "detections/$camera.id"));
+            // every EdgeTune component needs a configuration (configuration-policy require, as on Kura)
+            update(call(ca, "getConfiguration", pidLoc, "io.edgetune.commands.Commands", null), Map.of());
+            update(call(ca, "getConfiguration", pidLoc, "io.edgetune.uploader.Uploader", null), Map.of());
 
             Bundle broker = ctx.installBundle(artifact("io.edgetune", "io.edgetune.broker", "0.1.0-SNAPSHOT").toURI().toString());
             Bundle connection = ctx.installBundle(artifact("io.edgetune", "io.edgetune.cloud.mqtt", "0.1.0-SNAPSHOT").toURI().toString());
@@ -169,6 +172,20 @@ public class TransportBundlesIT {
             assertNotNull("EDGETUNE-V1 answered", status);
             assertEquals(200, status.getMetric(KuraTopics.RESPONSE_CODE));
             assertEquals(0, status.getMetric("cameras"));
+
+            // the connection's counters, for status lines, through the exported CloudConnectionStatus service
+            // (all references: the test class path holds another copy of the package)
+            ServiceReference<?>[] statusRefs = ctx.getAllServiceReferences("io.edgetune.cloud.mqtt.status.CloudConnectionStatus", null);
+            assertNotNull("CloudConnectionStatus registered", statusRefs);
+            Object statusService = ctx.getService(statusRefs[0]);
+            Object snapshot = call(statusService, "snapshot", new Class<?>[0]);
+            for (int i = 0; i < 50 && (Long) call(snapshot, "delivered", new Class<?>[0]) < 1; i++) {
+                Thread.sleep(100); // the reply is counted once the broker's PUBACK is back
+                snapshot = call(statusService, "snapshot", new Class<?>[0]);
+            }
+            assertEquals(Boolean.TRUE, call(snapshot, "connected", new Class<?>[0]));
+            assertTrue(snapshot.toString(), (Long) call(snapshot, "requests", new Class<?>[0]) >= 1);
+            assertTrue(snapshot.toString(), (Long) call(snapshot, "delivered", new Class<?>[0]) >= 1);
 
             // the uploader's SamplingService reaches the commands bundle through DS
             boolean sampling = false;

@@ -22,7 +22,21 @@ public class KuraPayloadCodecFuzzTest {
     public void arbitraryBytesNeverCauseUnexpectedExceptions() {
         Random rnd = new Random(0xED6E);
         int decoded = 0, refused = 0;
+        int valid = 0;
         for (int i = 0; i < ITERATIONS; i++) {
+            if (i % 5 == 4) {
+                // a valid encoding (plain or gzipped) must decode, to the payload that was encoded
+                KuraPayload original = Payloads.random(rnd);
+                byte[] encoded = KuraPayloadCodec.encode(original, rnd.nextBoolean() ? 0 : -1);
+                try {
+                    Payloads.assertSame(original, KuraPayloadCodec.decode(encoded, 1 << 20));
+                } catch (PayloadFormatException e) {
+                    throw new AssertionError("iteration " + i + ": a valid encoding was refused: "
+                            + HexFormat.of().formatHex(encoded), e);
+                }
+                valid++;
+                continue;
+            }
             byte[] input = mutate(rnd, i);
             try {
                 KuraPayload p = KuraPayloadCodec.decode(input, 1 << 20);
@@ -35,8 +49,8 @@ public class KuraPayloadCodecFuzzTest {
                 throw new AssertionError("iteration " + i + " input " + HexFormat.of().formatHex(input), e);
             }
         }
-        System.out.printf("KuraPayload fuzz: %d inputs, %d decoded, %d refused with PayloadFormatException%n",
-                ITERATIONS, decoded, refused);
+        System.out.printf("KuraPayload fuzz: %d inputs, %d valid encodings decoded to themselves, %d mutated decoded, "
+                + "%d refused with PayloadFormatException%n", ITERATIONS, valid, decoded, refused);
         assertTrue("some mutated inputs must still decode", decoded > ITERATIONS / 20);
         assertTrue("some mutated inputs must be refused", refused > ITERATIONS / 20);
     }

@@ -9,6 +9,7 @@ import io.edgetune.cloud.mqtt.codec.KuraPayloadCodec;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import io.edgetune.cloud.mqtt.codec.KuraTopics.Verb;
 import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
+import io.edgetune.cloud.mqtt.internal.DeviceProfile;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.internal.MqttCloudPublisher;
 import io.edgetune.cloud.mqtt.internal.MqttCloudSubscriber;
@@ -94,7 +95,8 @@ public class MqttCloudConnectionTest {
         p.put("reconnect.min.delay.ms", 100);
         p.put("reconnect.max.delay.ms", 500);
         p.put("display.name", "test gateway");
-        MqttCloudConnection c = new MqttCloudConnection(ConnectionSettings.from(p), outbox, "0.1.0.test");
+        MqttCloudConnection c = new MqttCloudConnection(ConnectionSettings.from(p), outbox, "0.1.0.test",
+                new DeviceProfile("EdgeTune", "Raspberry Pi 4 Model B", "SN-42", null, "org.apache.felix.framework", "7.0.5"));
         connections.add(c);
         return c;
     }
@@ -147,7 +149,18 @@ public class MqttCloudConnectionTest {
         assertEquals("EdgeTune", b.getMetric("application_framework"));
         assertEquals("0.1.0.test", b.getMetric("application_framework_version"));
         assertEquals("gzip", b.getMetric("accept_encoding"));
-        assertTrue(b.getMetric("uptime") instanceof Long);
+        // Kura's birth metrics, all strings as Kura sends them
+        assertTrue(Long.parseLong((String) b.getMetric("uptime")) >= 0);
+        assertEquals("KURA_PROTOBUF", b.getMetric("payload_encoding"));
+        assertEquals("0.1.0.test", b.getMetric("kura_version"));
+        assertEquals("SN-42", b.getMetric("serial_number"));
+        assertEquals("Raspberry Pi 4 Model B", b.getMetric("model_id"));
+        assertEquals("EdgeTune", b.getMetric("model_name"));
+        assertEquals("org.apache.felix.framework", b.getMetric("osgi_framework"));
+        assertEquals("7.0.5", b.getMetric("osgi_framework_version"));
+        assertTrue(b.metrics().toString(), ((String) b.getMetric("connection_ip")).matches("[0-9a-fA-F.:,]+|UNKNOWN"));
+        assertTrue(((String) b.getMetric("jvm_version")).startsWith(System.getProperty("java.vm.version")));
+        assertEquals(Integer.toString(Runtime.getRuntime().availableProcessors()), b.getMetric("available_processors"));
         assertTrue(b.metrics().toString(), String.valueOf(b.getMetric("application_ids")).contains("EDGETUNE-V1"));
 
         MqttCloudPublisher pub = publisher(gw, "detections/$camera.id");
@@ -316,6 +329,17 @@ public class MqttCloudConnectionTest {
                 if (args.get(0).equals("crash")) {
                     throw new IllegalStateException("handler bug");
                 }
+                if (args.get(0).equals("overflow")) {
+                    throw new StackOverflowError();
+                }
+                if (args.get(0).equals("own-code")) {
+                    // the handler's reply goes out as it is, its own response.code included
+                    KuraPayload p = new KuraPayload();
+                    p.addMetric(KuraTopics.RESPONSE_CODE, 404);
+                    p.addMetric(KuraTopics.RESPONSE_EXCEPTION_MESSAGE, "no such echo");
+                    p.addMetric("not.found", "echo");
+                    return new KuraMessage(p);
+                }
                 KuraPayload p = new KuraPayload();
                 p.addMetric("echo", String.join("/", args));
                 p.setBody(req.getPayload().getBody());
@@ -339,9 +363,22 @@ public class MqttCloudConnectionTest {
 
         KuraPayload crash = cloud.request(ACCOUNT, GATEWAY, "ECHO-V1", Verb.GET, "r3", new KuraPayload(), "crash");
         assertEquals(500, crash.getMetric(KuraTopics.RESPONSE_CODE));
+        assertTrue(String.valueOf(crash.getMetric(KuraTopics.RESPONSE_EXCEPTION_MESSAGE)).contains("handler bug"));
 
+        KuraPayload overflow = cloud.request(ACCOUNT, GATEWAY, "ECHO-V1", Verb.GET, "r3b", new KuraPayload(), "overflow");
+        assertEquals(500, overflow.getMetric(KuraTopics.RESPONSE_CODE));
+        assertTrue(String.valueOf(overflow.getMetric(KuraTopics.RESPONSE_EXCEPTION_MESSAGE)).contains("StackOverflowError"));
+
+        KuraPayload own = cloud.request(ACCOUNT, GATEWAY, "ECHO-V1", Verb.GET, "r3c", new KuraPayload(), "own-code");
+        assertEquals(404, own.getMetric(KuraTopics.RESPONSE_CODE));
+        assertEquals("no such echo", own.getMetric(KuraTopics.RESPONSE_EXCEPTION_MESSAGE));
+        assertEquals("echo", own.getMetric("not.found"));
+        assertEquals(3, own.metrics().size());
+
+        // a verb the handler does not implement: Kura's OPERATION_NOT_SUPPORTED, which Kura answers with 500
         KuraPayload unsupported = cloud.request(ACCOUNT, GATEWAY, "ECHO-V1", Verb.DEL, "r4", new KuraPayload(), "x");
-        assertEquals(404, unsupported.getMetric(KuraTopics.RESPONSE_CODE));
+        assertEquals(500, unsupported.getMetric(KuraTopics.RESPONSE_CODE));
+        assertTrue(String.valueOf(unsupported.getMetric(KuraTopics.RESPONSE_EXCEPTION_MESSAGE)).contains("OPERATION_NOT_SUPPORTED"));
 
         KuraPayload noApp = cloud.request(ACCOUNT, GATEWAY, "NOPE-V1", Verb.GET, "r5", new KuraPayload(), "x");
         assertEquals(404, noApp.getMetric(KuraTopics.RESPONSE_CODE));
@@ -368,7 +405,30 @@ public class MqttCloudConnectionTest {
         // still serving after all that
         KuraPayload after = cloud.request(ACCOUNT, GATEWAY, "ECHO-V1", Verb.GET, "r7", new KuraPayload(), "z");
         assertEquals(200, after.getMetric(KuraTopics.RESPONSE_CODE));
-        assertEquals(9, gw.status().requests());
+        assertEquals(11, gw.status().requests());
+    }
+
+    @Test
+    public void handlerChangesOnALiveConnectionAreAnnouncedWithAppsNotANewBirth() throws Exception {
+        CloudClient cloud = cloud("$EDC/" + ACCOUNT + "/" + GATEWAY + "/MQTT/#");
+        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
+        gw.registerRequestHandler("ONE-V1", new RequestHandler() { });
+        gw.start();
+        KuraPayload birth = cloud.await(KuraTopics.birth(ACCOUNT, GATEWAY)::equals, 30).payload();
+        assertEquals("ONE-V1", birth.getMetric("application_ids"));
+
+        gw.registerRequestHandler("TWO-V1", new RequestHandler() { });
+        CloudClient.Received apps = cloud.await(t -> t.startsWith("$EDC/" + ACCOUNT + "/" + GATEWAY + "/MQTT/"), 30);
+        assertEquals(KuraTopics.apps(ACCOUNT, GATEWAY), apps.topic());
+        assertEquals("$EDC/acme/gw-1/MQTT/APPS", apps.topic());
+        assertEquals("ONE-V1,TWO-V1", apps.payload().getMetric("application_ids"));
+        assertEquals("the APPS message carries the birth metrics", birth.metrics().keySet(), apps.payload().metrics().keySet());
+
+        gw.unregister("ONE-V1");
+        CloudClient.Received after = cloud.await(t -> t.startsWith("$EDC/" + ACCOUNT + "/" + GATEWAY + "/MQTT/"), 30);
+        assertEquals(KuraTopics.apps(ACCOUNT, GATEWAY), after.topic());
+        assertEquals("TWO-V1", after.payload().getMetric("application_ids"));
+        assertEquals(1, gw.status().connects());
     }
 
     @Test

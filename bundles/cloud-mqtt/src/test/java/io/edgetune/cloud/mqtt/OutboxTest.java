@@ -35,6 +35,27 @@ public class OutboxTest {
     }
 
     @Test
+    public void theOldestWaitingMessageHasAnAgeThatSurvivesReopeningAndEndsWhenItIsDelivered() throws Exception {
+        Path dir = tmp.newFolder("outbox").toPath();
+        try (Outbox box = new Outbox(dir, 1 << 20, 1000, false)) {
+            assertEquals(0, box.stats().oldestAgeMillis());
+            box.add("old", 1, false, "", new byte[1]);
+            Thread.sleep(1000);
+            box.add("new", 1, false, "", new byte[1]);
+            assertTrue(box.stats().toString(), box.stats().oldestAgeMillis() >= 900);
+        }
+        try (Outbox box = new Outbox(dir, 1 << 20, 1000, false)) {
+            assertTrue(box.stats().toString(), box.stats().oldestAgeMillis() >= 900);
+            Outbox.Entry old = box.next(0, 1, TimeUnit.SECONDS);
+            box.remove(old.seq());
+            assertTrue(box.stats().toString(), box.stats().oldestAgeMillis() < 900);
+            box.remove(box.next(old.seq(), 1, TimeUnit.SECONDS).seq());
+            assertEquals(0, box.stats().oldestAgeMillis());
+            assertEquals(2, box.stats().delivered());
+        }
+    }
+
+    @Test
     public void keepsOrderAndSurvivesReopening() throws Exception {
         Path dir = tmp.newFolder("outbox").toPath();
         try (Outbox box = new Outbox(dir, 1 << 20, 1000, false)) {

@@ -7,13 +7,13 @@ package io.edgetune.commands.internal;
  * @param version      for models/activate, else null
  * @param modelPackage for models/install: the package bytes, else null
  * @param activate     for models/install and models/upload/{id}/commit: activate right after installing
- * @param transfer     for models/upload/... and models/install with a URL, else null
+ * @param transfer     for models/upload/..., models/install with a URL and models/operations/{id}, else null
  */
 public record Command(Kind kind, String cameraId, String version, byte[] modelPackage, boolean activate, Transfer transfer) {
 
     public enum Kind {
         STATUS, MODELS, MODEL_INSTALL, MODEL_INSTALL_URL, MODEL_ACTIVATE, MODEL_ROLLBACK,
-        MODEL_UPLOAD_CHUNK, MODEL_UPLOAD_STATUS, MODEL_UPLOAD_COMMIT, MODEL_UPLOAD_ABORT,
+        MODEL_UPLOAD_CHUNK, MODEL_UPLOAD_STATUS, MODEL_UPLOAD_COMMIT, MODEL_UPLOAD_ABORT, MODEL_OPERATION_STATUS,
         CAMERA_SNAPSHOT, CAMERA_RESET, SAMPLE_NOW
     }
 
@@ -21,7 +21,7 @@ public record Command(Kind kind, String cameraId, String version, byte[] modelPa
      * The parameters of a chunked upload or a URL download; fields that do not
      * apply to the request are null or -1.
      *
-     * @param uploadId    the upload's id (models/upload/{id}/...)
+     * @param uploadId    the upload's id (models/upload/{id}/...) or the operation's (models/operations/{id})
      * @param offset      where the chunk belongs in the package
      * @param totalSize   size of the whole package in bytes
      * @param sha256      hex SHA-256 of the whole package

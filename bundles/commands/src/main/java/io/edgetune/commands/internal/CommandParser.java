@@ -12,7 +12,9 @@ import org.eclipse.kura.message.KuraPayload;
  * GET        status
  * GET        models
  * POST|EXEC  models/install            body = model package; metric activate (boolean, optional)
- * POST|EXEC  models/install            metrics url (http/https), sha256 (hex), activate (optional): download
+ * POST|EXEC  models/install            metrics url (http/https), sha256 (hex), activate (optional): download in the
+ *                                      background; the reply names the operation at once
+ * GET        models/operations/{id}    state and outcome of a background install
  * POST       models/upload/{id}        body = chunk; metrics offset, total.size (INT64), sha256, chunk.sha256
  * GET        models/upload/{id}        how many bytes the gateway holds
  * DEL        models/upload/{id}        abort, delete the partial package
@@ -111,6 +113,14 @@ public final class CommandParser {
             }
             case "upload":
                 return parseUpload(verb, resources, payload);
+            case "operations": {
+                if (resources.size() != 3) {
+                    throw CommandException.notFound("unknown resource " + String.join("/", resources) + " (models/operations/{id})");
+                }
+                requireVerb(verb, resources, "GET");
+                return new Command(Command.Kind.MODEL_OPERATION_STATUS, null, null, null, false,
+                        new Command.Transfer(uploadId(resources.get(2)), -1, -1, null, null, null, null));
+            }
             case "activate": {
                 if (resources.size() > 3) {
                     throw CommandException.notFound("unknown resource " + String.join("/", resources));
@@ -133,7 +143,7 @@ public final class CommandParser {
                 requireVerb(verb, resources, "POST", "EXEC");
                 return Command.of(Command.Kind.MODEL_ROLLBACK);
             default:
-                throw CommandException.notFound("unknown model resource '" + action + "' (install, upload, activate, rollback)");
+                throw CommandException.notFound("unknown model resource '" + action + "' (install, upload, operations, activate, rollback)");
         }
     }
 

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 @Designate(ocd = CommandsComponent.Config.class)
 @Component(name = CommandsComponent.PID, configurationPid = CommandsComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true, service = ConfigurableComponent.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = ConfigurableComponent.class)
 public class CommandsComponent implements ConfigurableComponent, EdgeTuneRequestHandler.Services, SnapshotSource {
 
-    public static final String PID = "io.edgetune.commands";
+    public static final String PID = "io.edgetune.commands.Commands";
     private static final Logger LOG = LoggerFactory.getLogger(CommandsComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "EdgeTune remote commands",
@@ -55,7 +55,7 @@ public class CommandsComponent implements ConfigurableComponent, EdgeTuneRequest
         int snapshot_jpeg_quality() default 85;
 
         @AttributeDefinition(name = "Upload directory", description = "Where partial model uploads (models/upload/{id}) are kept across "
-                + "restarts; empty means the bundle's data area.", required = false)
+                + "restarts; empty means uploads/partial in EdgeTune's data directory (on Kura ${kura.home}/data/edgetune).", required = false)
         String upload_dir() default "";
 
         @AttributeDefinition(name = "Largest upload chunk (bytes)", min = "1024", max = "16777216")
@@ -124,6 +124,9 @@ public class CommandsComponent implements ConfigurableComponent, EdgeTuneRequest
     void deactivate() {
         synchronized (registries) {
             registries.forEach(this::unregister);
+            if (handler != null) {
+                handler.close(); // background model installs end with the component
+            }
             handler = null;
         }
         context = null;
@@ -218,7 +221,10 @@ public class CommandsComponent implements ConfigurableComponent, EdgeTuneRequest
 
     @Override
     public Path workDirectory() {
+        // EdgeTune's data directory (on Kura ${kura.home}/data/edgetune), not bundle data: Kura starts with
+        // osgi.clean=true, which would throw partial uploads away at every restart
         BundleContext ctx = context;
-        return ctx == null ? Path.of(System.getProperty("java.io.tmpdir"), "edgetune-uploads") : ctx.getDataFile("uploads").toPath();
+        return io.edgetune.api.data.DataDirectories.resolve(ctx == null ? System::getProperty : ctx::getProperty,
+                io.edgetune.api.data.DataDirectories.UPLOADS);
     }
 }

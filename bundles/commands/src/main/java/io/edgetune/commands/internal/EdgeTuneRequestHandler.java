@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
@@ -39,10 +38,22 @@ import org.slf4j.LoggerFactory;
  * The EDGETUNE-V1 remote commands (see {@link CommandParser} for the
  * resources). Pipeline services are looked up on every request, so a stage
  * that is absent or restarting gives a 404 reply, never a crash.
+ *
+ * <p>Every request gets a reply that carries its own {@code response.code}
+ * (200, 400, 404, 500) and, on failure, {@code response.exception.message}:
+ * Kura's dispatcher publishes the returned payload unchanged and adds
+ * nothing. Nothing is thrown, not even an Error from a hostile payload, so
+ * the dispatcher's thread and the requester both get on with it. A model
+ * install from a URL runs in the background ({@link InstallOperations}): the
+ * two request threads Kura has are not held by a download.
  */
-public final class EdgeTuneRequestHandler implements RequestHandler {
+public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseable {
 
     public static final String APP_ID = "EDGETUNE-V1";
+    public static final String RESPONSE_CODE = "response.code";
+    public static final String RESPONSE_EXCEPTION_MESSAGE = "response.exception.message";
+    /** On 404 replies: what kind of thing is missing (see {@link CommandException#missing()}). */
+    public static final String NOT_FOUND = "not.found";
     private static final Logger LOG = LoggerFactory.getLogger(EdgeTuneRequestHandler.class);
 
     /** The services a request may need; each may be absent (null). */
@@ -68,6 +79,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
     private final float jpegQuality;
     private final DeliverySettings delivery;
     private UploadStore uploads;
+    private final InstallOperations operations = new InstallOperations();
 
     public EdgeTuneRequestHandler(Services services, long snapshotTimeoutMillis, float jpegQuality) {
         this(services, snapshotTimeoutMillis, jpegQuality, DeliverySettings.defaults());
@@ -118,27 +130,44 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
         return handle("EXEC", request);
     }
 
-    KuraMessage handle(String verb, KuraMessage request) throws KuraException {
+    /** Answers one request; never throws. */
+    KuraMessage handle(String verb, KuraMessage request) {
         List<String> args = null;
         try {
             args = args(request);
             Command command = CommandParser.parse(verb, args, request == null ? null : request.getPayload());
-            return new KuraMessage(execute(command));
+            KuraPayload reply = execute(command);
+            reply.addMetric(RESPONSE_CODE, CommandException.OK);
+            return new KuraMessage(reply);
         } catch (CommandException e) {
             LOG.info("{} {} refused ({}): {}", verb, args, e.code(), e.getMessage());
-            KuraErrorCode code = switch (e.code()) {
-                case CommandException.BAD_REQUEST -> KuraErrorCode.BAD_REQUEST;
-                case CommandException.NOT_FOUND -> KuraErrorCode.NOT_FOUND;
-                default -> KuraErrorCode.INTERNAL_ERROR;
-            };
-            throw new KuraException(code, e.getCause(), e.getMessage());
+            return error(e.code(), e.getMessage(), e.missing());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KuraException(KuraErrorCode.INTERNAL_ERROR, e, "interrupted");
-        } catch (RuntimeException e) {
+            return error(CommandException.FAILED, "interrupted (gateway stopping)", null);
+        } catch (Throwable e) {
+            // a bug or a hostile payload, StackOverflowError and OutOfMemoryError included: the requester learns
+            // what happened and the dispatcher's thread lives on
             LOG.warn("{} {} failed", verb, args, e);
-            throw new KuraException(KuraErrorCode.INTERNAL_ERROR, e, e.toString());
+            return error(CommandException.FAILED, "internal error: " + e, null);
         }
+    }
+
+    /** An error reply as Kura builds one: response.code and response.exception.message. */
+    static KuraMessage error(int code, String message, String missing) {
+        KuraPayload p = payload();
+        p.addMetric(RESPONSE_CODE, code);
+        p.addMetric(RESPONSE_EXCEPTION_MESSAGE, message == null ? "" : message);
+        if (code == CommandException.NOT_FOUND && missing != null) {
+            p.addMetric(NOT_FOUND, missing);
+        }
+        return new KuraMessage(p);
+    }
+
+    /** Stops the background installs (the component is going away). */
+    @Override
+    public void close() {
+        operations.close();
     }
 
     private static List<String> args(KuraMessage request) throws CommandException {
@@ -159,13 +188,14 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
         return out;
     }
 
-    /** Runs a parsed command and returns the reply payload (without response.code). */
+    /** Runs a parsed command and returns the reply payload (without response.code: {@link #handle} adds it). */
     public KuraPayload execute(Command c) throws CommandException, InterruptedException {
         return switch (c.kind()) {
             case STATUS -> status();
             case MODELS -> models();
             case MODEL_INSTALL -> install(c);
             case MODEL_INSTALL_URL -> installFromUrl(c);
+            case MODEL_OPERATION_STATUS -> operation(c.transfer().uploadId());
             case MODEL_UPLOAD_CHUNK -> uploadChunk(c.transfer());
             case MODEL_UPLOAD_STATUS -> uploadStatus(c.transfer().uploadId());
             case MODEL_UPLOAD_COMMIT -> uploadCommit(c);
@@ -245,6 +275,8 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
         KuraPayload p = payload();
         p.addMetric("count", list.size());
         p.addMetric("active.version", active);
+        // one per line (versions hold no control characters), so a requester can check without parsing the body
+        p.addMetric("versions", String.join("\n", registry.list().stream().map(ModelDescriptor::version).toList()));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("active", active.isEmpty() ? null : active);
         doc.put("models", list);
@@ -270,23 +302,50 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
         }
     }
 
-    private KuraPayload installFromUrl(Command c) throws CommandException, InterruptedException {
-        ModelRegistry registry = require(services.modelRegistry(), "model registry");
+    /**
+     * Accepts a URL install and answers at once (operation.id, state
+     * accepted); the download and install run in {@link InstallOperations}.
+     */
+    private KuraPayload installFromUrl(Command c) throws CommandException {
+        require(services.modelRegistry(), "model registry");
+        String url = c.transfer().url();
+        InstallOperations.Operation op = operations.submit("install " + url, o -> download(o, c));
+        KuraPayload p = payload();
+        p.addMetric("operation.id", op.id);
+        p.addMetric("operation.state", "accepted");
+        p.addMetric("operation.resource", "models/operations/" + op.id);
+        return p;
+    }
+
+    /** The background part of a URL install; the map becomes metrics of models/operations/{id}. */
+    private Map<String, Object> download(InstallOperations.Operation op, Command c) throws CommandException, InterruptedException {
         Path file = null;
         try {
             file = tempFile();
+            operations.step(op, "downloading");
             long t0 = System.nanoTime();
             long bytes = new ModelDownloader(delivery.downloadTimeoutMillis(), delivery.packageMaxBytes())
                     .download(c.transfer().url(), c.transfer().sha256(), file);
             LOG.info("model package downloaded from {}: {} bytes in {} ms", c.transfer().url(), bytes, (System.nanoTime() - t0) / 1_000_000);
-            KuraPayload p = installFile(registry, file, c.activate());
-            p.addMetric("bytes", bytes);
-            return p;
+            operations.step(op, "installing");
+            ModelRegistry registry = require(services.modelRegistry(), "model registry");
+            KuraPayload installed = installFile(registry, file, c.activate());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("version", installed.getMetric("version"));
+            result.put("activated", installed.getMetric("activated"));
+            result.put("bytes", bytes);
+            return result;
         } catch (IOException e) {
             throw new CommandException(CommandException.FAILED, "cannot store the model package: " + e.getMessage(), e);
         } finally {
             deleteQuietly(file);
         }
+    }
+
+    private KuraPayload operation(String id) throws CommandException {
+        KuraPayload p = payload();
+        operations.get(id).forEach(p::addMetric);
+        return p;
     }
 
     private KuraPayload uploadChunk(Command.Transfer t) throws CommandException {
@@ -439,7 +498,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
     private KuraPayload reset(String cameraId) throws CommandException {
         MotionService motion = require(services.motionService(), "motion service");
         if (!motion.reset(cameraId)) {
-            throw CommandException.notFound("no camera '" + cameraId + "' in the motion stage");
+            throw CommandException.notFound(CommandException.CAMERA, "no camera '" + cameraId + "' in the motion stage");
         }
         KuraPayload p = payload();
         p.addMetric("camera.id", cameraId);
@@ -452,7 +511,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
         try {
             n = sampling.sampleNow(cameraId, "request");
         } catch (IllegalArgumentException e) {
-            throw CommandException.notFound(e.getMessage() == null ? "unknown camera '" + cameraId + "'" : e.getMessage());
+            throw CommandException.notFound(CommandException.CAMERA, e.getMessage() == null ? "unknown camera '" + cameraId + "'" : e.getMessage());
         }
         KuraPayload p = payload();
         p.addMetric("cameras", n);
@@ -465,12 +524,12 @@ public final class EdgeTuneRequestHandler implements RequestHandler {
                 return c;
             }
         }
-        throw CommandException.notFound("no camera '" + cameraId + "'");
+        throw CommandException.notFound(CommandException.CAMERA, "no camera '" + cameraId + "'");
     }
 
     private static <T> T require(T service, String what) throws CommandException {
         if (service == null) {
-            throw CommandException.notFound(what + " is not available on this gateway");
+            throw CommandException.notFound(CommandException.SERVICE, what + " is not available on this gateway");
         }
         return service;
     }

@@ -139,7 +139,7 @@ public final class UploadStore {
         expire();
         State s = read(id);
         if (s == null) {
-            throw CommandException.notFound("no upload '" + id + "'");
+            throw CommandException.notFound(CommandException.UPLOAD, "no upload '" + id + "'");
         }
         return s;
     }

@@ -49,10 +49,17 @@ import org.slf4j.LoggerFactory;
  * delays the replies and, on Moquette, can cost PUBACKs) with a bounded time
  * to wait ({@code MqttClient.setTimeToWait}): subscribing waits for a SUBACK.
  * An {@code MqttClient} without one gets the request timeout.
+ *
+ * <p>Replies are judged as Kura's dispatcher delivers them: by
+ * {@code response.code} and named metrics ({@code not.found}, {@code received},
+ * {@code versions}, {@code operation.*}), never by the text of a message or
+ * body. A reply without a code counts as a failure.
  */
 public final class ModelSender implements AutoCloseable {
 
     public static final String APP_ID = "EDGETUNE-V1";
+    /** Reply metric of a 404: what is missing (upload, service, operation, ...). */
+    private static final String NOT_FOUND = "not.found";
     private static final Logger LOG = LoggerFactory.getLogger(ModelSender.class);
 
     /**
@@ -163,9 +170,11 @@ public final class ModelSender implements AutoCloseable {
 
     /**
      * Asks the gateway to download the package from {@code url} (http or
-     * https, reachable from the gateway) and install it; one request, waiting
-     * up to {@link Options#commitTimeout()}. Not retried: a download that timed
-     * out on the gateway side may still be running.
+     * https, reachable from the gateway) and install it. The gateway accepts
+     * at once with an operation id and works in the background; this polls
+     * {@code GET models/operations/{id}} until the operation ends, for up to
+     * {@link Options#commitTimeout()}. The request itself is not repeated
+     * (a second one would start a second download); lost polls are.
      */
     public DeliveryOutcome installFromUrl(String gatewayId, URI url, String sha256, boolean activate) {
         KuraTopics.checkSegment(gatewayId);
@@ -175,12 +184,45 @@ public final class ModelSender implements AutoCloseable {
         p.addMetric("sha256", sha256.toLowerCase(Locale.ROOT));
         p.addMetric("activate", activate);
         try {
-            Reply r = call(d, Verb.EXEC, p, options.commitTimeout(), "models", "install");
-            if (r.code() == 200) {
-                d.version = r.string("version");
-                return d.outcome(true, activate ? "installed and activated" : "installed");
+            Reply r = call(d, Verb.EXEC, p, options.requestTimeout(), "models", "install");
+            if (r.code() != 200) {
+                return d.outcome(false, r.message());
             }
-            return d.outcome(false, r.message());
+            String op = r.string("operation.id");
+            if (op == null) {
+                return d.outcome(false, "the gateway accepted the install but named no operation.id");
+            }
+            long until = System.nanoTime() + options.commitTimeout().toNanos();
+            long pause = 100;
+            while (true) {
+                Reply s = call(d, Verb.GET, new KuraPayload(), options.requestTimeout(), "models", "operations", op);
+                if (s.code() == 200) {
+                    d.failuresInRow = 0;
+                    String state = s.string("operation.state");
+                    if ("succeeded".equals(state) || "failed".equals(state)) {
+                        Object code = s.payload().getMetric("operation.code");
+                        d.lastCode = code instanceof Integer c ? c : 0;
+                        if ("succeeded".equals(state)) {
+                            d.version = s.string("version");
+                            return d.outcome(true, activate ? "installed and activated" : "installed");
+                        }
+                        String why = s.string("operation.message");
+                        return d.outcome(false, why == null ? "failed" : why);
+                    }
+                } else if (s.code() == 404 && "operation".equals(s.string(NOT_FOUND))) {
+                    return d.outcome(false, "the gateway lost operation " + op + " (restarted?): " + s.message());
+                } else {
+                    d.failed(s, "operation status");
+                }
+                if (System.nanoTime() - until > 0) {
+                    return d.outcome(false, "operation " + op + " not finished within " + options.commitTimeout().toSeconds() + " s");
+                }
+                synchronized (pauses) {
+                    pauses.wait(pause); // cancel() wakes it
+                }
+                d.check();
+                pause = Math.min(2000, pause * 2);
+            }
         } catch (Stop s) {
             return d.outcome(false, s.getMessage());
         } catch (InterruptedException e) {
@@ -251,7 +293,7 @@ public final class ModelSender implements AutoCloseable {
                 d.version = r.string("version");
                 return d.outcome(true, activate ? "installed and activated" : "installed");
             }
-            if (r.code() == 400 || (r.code() == 404 && r.message().contains("model registry"))) {
+            if (r.code() == 400 || (r.code() == 404 && "service".equals(r.string(NOT_FOUND)))) {
                 // the package was refused (its upload is gone) or there is nothing to install into; unless
                 // the gateway lost part of the upload, retrying cannot help
                 long held = status(d, id, sha, total);
@@ -300,7 +342,7 @@ public final class ModelSender implements AutoCloseable {
             call(d, Verb.DEL, new KuraPayload(), options.requestTimeout(), "models", "upload", id);
             return -1;
         }
-        if (r.code() == 404 && r.message().contains("no upload '")) {
+        if (r.code() == 404 && "upload".equals(r.string(NOT_FOUND))) {
             return -1;
         }
         d.failed(r, "status");
@@ -313,8 +355,7 @@ public final class ModelSender implements AutoCloseable {
         if (r.code() != 200) {
             return false;
         }
-        String body = r.payload().getBody() == null ? "" : new String(r.payload().getBody(), java.nio.charset.StandardCharsets.UTF_8);
-        boolean present = body.contains("\"version\":\"" + d.version + "\"");
+        boolean present = r.string("versions") != null && Arrays.asList(r.string("versions").split("\n")).contains(d.version);
         return present && (!activate || d.version.equals(r.payload().getMetric("active.version")));
     }
 

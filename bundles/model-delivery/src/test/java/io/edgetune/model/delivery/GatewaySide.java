@@ -7,6 +7,7 @@ import io.edgetune.api.motion.MotionService;
 import io.edgetune.api.upload.SamplingService;
 import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
+import io.edgetune.cloud.mqtt.testing.KuraLikeDispatcher;
 import io.edgetune.commands.internal.DeliverySettings;
 import io.edgetune.commands.internal.EdgeTuneRequestHandler;
 import io.edgetune.commands.internal.SnapshotSource;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * trusting one Ed25519 key. {@link #restart()} is a gateway restart: a new
  * connection and handler on the same disk.
  */
+/** The gateway's side of model delivery: the real handler and model registry behind the standalone or a Kura-like dispatcher. */
 final class GatewaySide implements AutoCloseable, EdgeTuneRequestHandler.Services {
 
     static final String ACCOUNT = "edgetune";
@@ -38,8 +40,17 @@ final class GatewaySide implements AutoCloseable, EdgeTuneRequestHandler.Service
     final FileModelRegistry registry;
     private final String brokerUrl;
     private MqttCloudConnection connection;
+    private KuraLikeDispatcher kura;
+    private EdgeTuneRequestHandler handler;
+    /** Serve requests through a dispatcher that behaves like Kura's instead of the standalone connection. */
+    volatile boolean kuraLike;
 
     GatewaySide(Path root, String brokerUrl, String trustedKey, DeliverySettings delivery) throws Exception {
+        this(root, brokerUrl, trustedKey, delivery, false);
+    }
+
+    GatewaySide(Path root, String brokerUrl, String trustedKey, DeliverySettings delivery, boolean kuraLike) throws Exception {
+        this.kuraLike = kuraLike;
         this.root = root;
         this.brokerUrl = brokerUrl;
         this.delivery = delivery.withUploadDir(root.resolve("partial"));
@@ -51,10 +62,16 @@ final class GatewaySide implements AutoCloseable, EdgeTuneRequestHandler.Service
     }
 
     synchronized void start() throws Exception {
+        handler = new EdgeTuneRequestHandler(this, 5000, 0.9f, delivery);
+        if (kuraLike) {
+            kura = new KuraLikeDispatcher(brokerUrl, ACCOUNT, GATEWAY);
+            kura.registerRequestHandler(EdgeTuneRequestHandler.APP_ID, handler);
+            return;
+        }
         connection = new MqttCloudConnection(ConnectionSettings.from(Map.of("broker.url", brokerUrl, "account.name", ACCOUNT,
                 "client.id", GATEWAY, "reconnect.min.delay.ms", 100, "reconnect.max.delay.ms", 500)),
                 root.resolve("outbox"), "test");
-        connection.registerRequestHandler(EdgeTuneRequestHandler.APP_ID, new EdgeTuneRequestHandler(this, 5000, 0.9f, delivery));
+        connection.registerRequestHandler(EdgeTuneRequestHandler.APP_ID, handler);
         connection.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!connection.isConnected() && System.nanoTime() < deadline) {
@@ -69,6 +86,18 @@ final class GatewaySide implements AutoCloseable, EdgeTuneRequestHandler.Service
         if (connection != null) {
             connection.stop(3000);
             connection = null;
+        }
+        if (kura != null) {
+            try {
+                kura.close();
+            } catch (Exception e) {
+                // broker gone already
+            }
+            kura = null;
+        }
+        if (handler != null) {
+            handler.close();
+            handler = null;
         }
     }
 

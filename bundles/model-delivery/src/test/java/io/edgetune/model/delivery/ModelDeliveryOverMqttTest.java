@@ -18,7 +18,6 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.After;
-import org.junit.Assume;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -35,9 +34,10 @@ import org.junit.runners.Parameterized.Parameters;
 @RunWith(Parameterized.class)
 public class ModelDeliveryOverMqttTest {
 
-    @Parameters(name = "{0}")
+    @Parameters(name = "{0} {1}")
     public static List<Object[]> brokers() {
-        return List.of(new Object[] {"moquette"}, new Object[] {"mosquitto"});
+        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
+                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
     }
 
     @Rule
@@ -49,8 +49,11 @@ public class ModelDeliveryOverMqttTest {
     private MqttClient cloud;
     private KeyPair keys;
 
-    public ModelDeliveryOverMqttTest(String brokerKind) {
+    private final boolean kuraLike;
+
+    public ModelDeliveryOverMqttTest(String brokerKind, String dispatcher) {
         this.brokerKind = brokerKind;
+        this.kuraLike = dispatcher.equals("kura-like");
     }
 
     @Before
@@ -59,7 +62,7 @@ public class ModelDeliveryOverMqttTest {
         broker.start();
         keys = ModelPackager.generateKeyPair();
         gateway = new GatewaySide(tmp.newFolder("gateway").toPath(), broker.url(), ModelPackager.trustedKeyText(keys.getPrivate()),
-                DeliverySettings.defaults());
+                DeliverySettings.defaults(), kuraLike);
         cloud = new MqttClient(broker.url(), "annotator-" + brokerKind, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
@@ -121,8 +124,7 @@ public class ModelDeliveryOverMqttTest {
 
     @Test
     public void resumesAfterAGatewayRestartWithoutResendingEverything() throws Exception {
-        // the gateway side does not depend on the broker: once is enough
-        Assume.assumeTrue(brokerKind.equals("moquette"));
+        // on both brokers: no test skips
         byte[] pkg = signedPackage("plaza-v3");
         AtomicReference<Thread> restarter = new AtomicReference<>();
         ModelSender.Options options = ModelSender.Options.defaults().withRequestTimeout(Duration.ofSeconds(3));

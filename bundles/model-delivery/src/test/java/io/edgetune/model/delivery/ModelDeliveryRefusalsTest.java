@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.kura.message.KuraPayload;
@@ -206,9 +207,13 @@ public class ModelDeliveryRefusalsTest {
         assertEquals("c2", gateway.runningModel());
     }
 
+    private static final long SLOW_MILLIS = 4000;
+
     @Test
     public void urlInstallsDownloadCheckAndInstall() throws Exception {
         byte[] pkg = ModelPackager.build(Assets.model(), Assets.descriptor("u1"), keys.getPrivate());
+        byte[] pkg2 = ModelPackager.build(Assets.model(), Assets.descriptor("u2"), keys.getPrivate());
+        byte[] pkg3 = ModelPackager.build(Assets.model(), Assets.descriptor("u3"), keys.getPrivate());
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
         http.setExecutor(workers); // a refused download must not hold up the next one
@@ -216,6 +221,23 @@ public class ModelDeliveryRefusalsTest {
             x.sendResponseHeaders(200, pkg.length);
             try (OutputStream out = x.getResponseBody()) {
                 out.write(pkg);
+            }
+        });
+        http.createContext("/slow.zip", x -> {
+            try {
+                Thread.sleep(SLOW_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.sendResponseHeaders(200, pkg2.length);
+            try (OutputStream out = x.getResponseBody()) {
+                out.write(pkg2);
+            }
+        });
+        http.createContext("/u3.zip", x -> {
+            x.sendResponseHeaders(200, pkg3.length);
+            try (OutputStream out = x.getResponseBody()) {
+                out.write(pkg3);
             }
         });
         http.createContext("/huge.zip", x -> {
@@ -253,6 +275,55 @@ public class ModelDeliveryRefusalsTest {
             assertTrue(ok.message(), ok.accepted());
             assertEquals("u1", ok.version());
             assertEquals("u1", gateway.runningModel());
+
+            // a slow download does not hold a request thread: the install is accepted at once, other requests
+            // are answered meanwhile, and models/operations/{id} follows it to the end
+            KuraPayload slowReq = new KuraPayload();
+            slowReq.addMetric("url", base + "/slow.zip");
+            slowReq.addMetric("sha256", ModelPackager.sha256Hex(pkg2));
+            slowReq.addMetric("activate", true);
+            long t0 = System.nanoTime();
+            KuraPayload accepted = request(Verb.EXEC, slowReq, "models", "install");
+            assertEquals(error(accepted), 200, code(accepted));
+            assertEquals("accepted", accepted.getMetric("operation.state"));
+            String op = (String) accepted.getMetric("operation.id");
+            assertEquals("models/operations/" + op, accepted.getMetric("operation.resource"));
+            KuraPayload during = request(Verb.GET, null, "models", "operations", op);
+            assertEquals(200, code(during));
+            assertEquals("running", during.getMetric("operation.state"));
+            assertEquals("downloading", during.getMetric("operation.step"));
+            assertEquals(0, during.getMetric("operation.code"));
+            assertEquals(200, code(request(Verb.GET, null, "models")));
+            long answeredMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue("answered while the download waits: " + answeredMillis + " ms", answeredMillis < SLOW_MILLIS);
+            KuraPayload done = during;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!"succeeded".equals(done.getMetric("operation.state")) && System.nanoTime() < until) {
+                Thread.sleep(200);
+                done = request(Verb.GET, null, "models", "operations", op);
+            }
+            assertEquals(done.metrics().toString(), "succeeded", done.getMetric("operation.state"));
+            assertEquals(200, done.getMetric("operation.code"));
+            assertEquals("u2", done.getMetric("version"));
+            assertEquals("u2", gateway.runningModel());
+            KuraPayload unknown = request(Verb.GET, null, "models", "operations", "op-nope");
+            assertEquals(404, code(unknown));
+            assertEquals("operation", unknown.getMetric("not.found"));
+
+            // the same against a dispatcher that behaves like Kura's (publishes the handler's reply unchanged)
+            gateway.stop();
+            gateway.kuraLike = true;
+            gateway.start();
+            DeliveryOutcome wrongOnKura = sender.installFromUrl(GatewaySide.GATEWAY, URI.create(base + "/u3.zip"), "0".repeat(64), true);
+            assertFalse(wrongOnKura.accepted());
+            assertEquals(400, wrongOnKura.responseCode());
+            assertTrue(wrongOnKura.message(), wrongOnKura.message().contains("SHA-256"));
+            DeliveryOutcome okOnKura = sender.installFromUrl(GatewaySide.GATEWAY, URI.create(base + "/u3.zip"), ModelPackager.sha256Hex(pkg3), true);
+            System.out.printf("URL install through a Kura-like dispatcher: %s %s in %d ms%n", okOnKura.version(), okOnKura.message(),
+                    okOnKura.millis());
+            assertTrue(okOnKura.message(), okOnKura.accepted());
+            assertEquals("u3", okOnKura.version());
+            assertEquals("u3", gateway.runningModel());
         } finally {
             http.stop(0);
             workers.shutdownNow();

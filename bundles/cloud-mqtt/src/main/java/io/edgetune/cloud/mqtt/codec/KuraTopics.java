@@ -22,6 +22,8 @@ public final class KuraTopics {
     public static final String CONTROL_PREFIX = "$EDC";
     public static final String MQTT_APP = "MQTT";
     public static final String BIRTH = "BIRTH";
+    /** Kura's app certificate: the BIRTH metrics again, sent when the request handlers change on a live connection. */
+    public static final String APPS = "APPS";
     public static final String DISCONNECT = "DC";
     public static final String LAST_WILL = "LWT";
     public static final String REPLY = "REPLY";
@@ -52,6 +54,10 @@ public final class KuraTopics {
 
     public static String birth(String account, String clientId) {
         return control(account, clientId, MQTT_APP, BIRTH);
+    }
+
+    public static String apps(String account, String clientId) {
+        return control(account, clientId, MQTT_APP, APPS);
     }
 
     public static String disconnect(String account, String clientId) {

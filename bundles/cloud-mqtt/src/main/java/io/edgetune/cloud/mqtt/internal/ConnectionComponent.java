@@ -1,5 +1,6 @@
 package io.edgetune.cloud.mqtt.internal;
 
+import io.edgetune.cloud.mqtt.status.CloudConnectionStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,7 +8,9 @@ import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
 import org.eclipse.kura.cloudconnection.request.RequestHandlerRegistry;
 import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -27,9 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 @Designate(ocd = ConnectionComponent.Config.class)
 @Component(name = ConnectionComponent.PID, configurationPid = ConnectionComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        service = {RequestHandlerRegistry.class, ConfigurableComponent.class, MqttEndpoint.class})
-public class ConnectionComponent implements RequestHandlerRegistry, ConfigurableComponent, MqttEndpoint {
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {RequestHandlerRegistry.class, ConfigurableComponent.class, MqttEndpoint.class, CloudConnectionStatus.class})
+public class ConnectionComponent implements RequestHandlerRegistry, ConfigurableComponent, MqttEndpoint, CloudConnectionStatus {
 
     public static final String PID = "io.edgetune.cloud.mqtt.Connection";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionComponent.class);
@@ -115,7 +118,10 @@ public class ConnectionComponent implements RequestHandlerRegistry, Configurable
         Path outboxDir = settings.outboxDir().isBlank()
                 ? context.getDataFile("outbox").toPath()
                 : Path.of(settings.outboxDir());
-        MqttCloudConnection c = new MqttCloudConnection(settings, outboxDir, context.getBundle().getVersion().toString());
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        DeviceProfile device = DeviceProfile.detect(system == null ? "unknown" : system.getSymbolicName(),
+                system == null ? "unknown" : system.getVersion().toString());
+        MqttCloudConnection c = new MqttCloudConnection(settings, outboxDir, context.getBundle().getVersion().toString(), device);
         connection = c;
         c.start();
         LOG.info("MQTT cloud connection started: {}", settings);
@@ -137,6 +143,18 @@ public class ConnectionComponent implements RequestHandlerRegistry, Configurable
             throw new IllegalStateException("MQTT cloud connection is not active");
         }
         return c;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        MqttCloudConnection c = connection;
+        if (c == null) {
+            return new Snapshot(false, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        MqttCloudConnection.Status s = c.status();
+        Outbox.Stats o = s.outbox();
+        return new Snapshot(s.connected(), c.settings().brokerUrl(), s.connects(), s.connectionLosses(), o.pending(), o.pendingBytes(),
+                o.oldestAgeMillis(), o.delivered(), o.dropped(), o.refused(), s.requests(), s.requestErrors(), s.incomingDropped());
     }
 
     @Override

@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
  * when the broker acknowledged it (QoS 1), so broker outages and gateway
  * restarts lose nothing; a message may be sent twice after an outage.
  *
- * <p>Incoming control messages ($EDC/{account}/{client-id}/#) are handled on
- * a separate worker so Paho's callback thread never blocks.
+ * <p>Incoming control messages ($EDC/{account}/{client-id}/#) are routed on
+ * a separate worker so Paho's callback thread never blocks; request handlers
+ * run on two more threads, as on Kura.
+ *
+ * <p>Lifecycle messages follow Kura: the birth certificate on every new
+ * connection, and when the set of request handlers changes on a live
+ * connection the same metrics on $EDC/{account}/{client-id}/MQTT/APPS.
  */
 public final class MqttCloudConnection implements RequestHandlerRegistry {
 
@@ -57,6 +62,7 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
     private final Outbox outbox;
     private final SocketFactory socketFactory;
     private final String frameworkVersion;
+    private final DeviceProfile device;
     private final long startMillis = System.currentTimeMillis();
 
     private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
@@ -65,11 +71,12 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
     private final Map<String, CopyOnWriteArrayList<CloudDeliveryListener>> deliveryListeners = new ConcurrentHashMap<>();
     private final RequestDispatcher dispatcher;
     private final ThreadPoolExecutor incoming;
+    private final ThreadPoolExecutor handlerThreads;
 
     private final Object wakeup = new Object();
     private volatile boolean running;
     private volatile boolean connected;
-    private volatile boolean birthDue;
+    private volatile boolean appsDue;
     private volatile MqttAsyncClient client;
     private Thread sender;
 
@@ -77,6 +84,7 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
     private final AtomicLong connectionLosses = new AtomicLong();
     private final AtomicLong incomingDropped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong appsPublished = new AtomicLong();
 
     /** A CloudSubscriber's topic filter and listener. */
     record SubscriberBinding(String filter, int qos, CloudSubscriberListener listener) {
@@ -88,17 +96,31 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
     }
 
     public MqttCloudConnection(ConnectionSettings settings, Path outboxDir, String frameworkVersion) throws IOException {
+        this(settings, outboxDir, frameworkVersion, DeviceProfile.detect("unknown", "unknown"));
+    }
+
+    public MqttCloudConnection(ConnectionSettings settings, Path outboxDir, String frameworkVersion, DeviceProfile device)
+            throws IOException {
         this.settings = settings;
         this.frameworkVersion = frameworkVersion;
+        this.device = device;
         this.socketFactory = settings.tls() ? TlsSupport.socketFactory(settings) : null;
         this.outbox = new Outbox(outboxDir, settings.outboxMaxBytes(), settings.outboxMaxMessages(), settings.outboxFsync());
+        this.handlerThreads = new ThreadPoolExecutor(RequestDispatcher.HANDLER_THREADS, RequestDispatcher.HANDLER_THREADS, 0,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), daemon("edgetune-mqtt-request-handler"));
         this.dispatcher = new RequestDispatcher(settings.accountName(), settings.clientId(), handlers, subscribers,
-                this::publishReply);
-        this.incoming = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "edgetune-mqtt-requests");
+                this::publishReply, handlerThreads);
+        this.incoming = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                daemon("edgetune-mqtt-incoming"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     public ConnectionSettings settings() {
@@ -140,6 +162,7 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
             }
         }
         incoming.shutdownNow();
+        handlerThreads.shutdownNow();
         closeClient(client);
         client = null;
     }
@@ -180,12 +203,8 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
         }
     }
 
-    private void publishReply(String topic, KuraPayload payload) {
-        try {
-            publish(topic, 1, false, "", payload);
-        } catch (KuraException e) {
-            LOG.warn("Cannot queue reply on {}: {}", topic, e.getMessage());
-        }
+    private void publishReply(String topic, KuraPayload payload) throws KuraException {
+        publish(topic, 1, false, "", payload);
     }
 
     // ------------------------------------------------------------------ listeners
@@ -231,16 +250,30 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
         } catch (IllegalArgumentException e) {
             throw new KuraException(KuraErrorCode.INVALID_PARAMETER, "invalid request handler id '" + id + "'");
         }
-        handlers.put(id, handler);
+        RequestHandler before = handlers.put(id, handler);
         LOG.info("Request handler {} registered", id);
-        birthDue = true; // application_ids changed
+        if (before == null) {
+            appsChanged(); // application_ids changed
+        }
     }
 
     @Override
     public void unregister(String id) throws KuraException {
         if (handlers.remove(id) != null) {
             LOG.info("Request handler {} unregistered", id);
-            birthDue = true;
+            appsChanged();
+        }
+    }
+
+    /**
+     * A live connection tells the cloud with an APPS message (as Kura does);
+     * a new connection clears the flag, since its birth certificate carries
+     * the list (a change after the birth's payload was built sets it again).
+     */
+    private void appsChanged() {
+        appsDue = true;
+        synchronized (wakeup) {
+            wakeup.notifyAll();
         }
     }
 
@@ -304,11 +337,14 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
             }
             return;
         }
-        if (birthDue) {
+        if (appsDue) {
+            appsDue = false;
             try {
-                publishBirth(c);
+                publishLifecycle(c, KuraTopics.apps(settings.accountName(), settings.clientId()));
+                appsPublished.incrementAndGet();
             } catch (MqttException e) {
-                LOG.debug("Birth certificate not sent: {}", describe(e));
+                appsDue = true; // again after the reconnect, unless the birth certificate carries the list first
+                LOG.debug("APPS message not sent: {}", describe(e));
             }
         }
         // retire acknowledged messages in order
@@ -376,7 +412,8 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
             c.subscribe(KuraTopics.controlSubscription(settings.accountName(), settings.clientId()), 1)
                     .waitForCompletion(settings.connectTimeoutSeconds() * 1000L + 2000);
             client = c;
-            publishBirth(c);
+            appsDue = false; // the birth certificate carries the current application list
+            publishLifecycle(c, KuraTopics.birth(settings.accountName(), settings.clientId()));
         } catch (MqttException | RuntimeException e) {
             client = null;
             closeClient(c);
@@ -391,34 +428,56 @@ public final class MqttCloudConnection implements RequestHandlerRegistry {
         }
     }
 
-    private void publishBirth(MqttAsyncClient c) throws MqttException {
-        birthDue = false;
+    private void publishLifecycle(MqttAsyncClient c, String topic) throws MqttException {
         byte[] birth = KuraPayloadCodec.encode(birthPayload());
-        c.publish(KuraTopics.birth(settings.accountName(), settings.clientId()), birth, 1, false)
-                .waitForCompletion(settings.connectTimeoutSeconds() * 1000L + 2000);
+        c.publish(topic, birth, 1, false).waitForCompletion(settings.connectTimeoutSeconds() * 1000L + 2000);
     }
 
-    /** The birth certificate: what the cloud learns about this gateway each time it connects. */
+    /**
+     * The birth certificate (and APPS message): what the cloud learns about
+     * this gateway. Metric names and string values as Kura's birth
+     * certificate has them, so Kapua's device page fills in.
+     */
     KuraPayload birthPayload() {
+        DeviceProfile.Connection net = DeviceProfile.connection();
         KuraPayload p = new KuraPayload();
         p.setTimestamp(new Date());
-        p.addMetric("uptime", System.currentTimeMillis() - startMillis);
+        p.addMetric("uptime", Long.toString(System.currentTimeMillis() - startMillis));
         p.addMetric("display_name", settings.displayName());
-        p.addMetric("model_name", "EdgeTune");
+        p.addMetric("model_name", device.modelName());
+        p.addMetric("model_id", device.modelId());
+        p.addMetric("serial_number", device.serialNumber());
+        if (device.cpuVersion() != null) {
+            p.addMetric("cpu_version", device.cpuVersion());
+        }
         p.addMetric("os", System.getProperty("os.name", ""));
         p.addMetric("os_version", System.getProperty("os.version", ""));
         p.addMetric("os_arch", System.getProperty("os.arch", ""));
         p.addMetric("jvm_name", System.getProperty("java.vm.name", ""));
-        p.addMetric("jvm_version", System.getProperty("java.version", ""));
-        p.addMetric("available_processors", Runtime.getRuntime().availableProcessors());
-        p.addMetric("total_memory", Runtime.getRuntime().maxMemory() / 1024);
+        p.addMetric("jvm_version", System.getProperty("java.vm.version", "") + " " + System.getProperty("java.vm.info", ""));
+        p.addMetric("jvm_profile", System.getProperty("java.vendor", "") + " " + System.getProperty("java.version", ""));
+        p.addMetric("jvm_vendor", System.getProperty("java.vm.vendor", ""));
+        String jdkVendorVersion = System.getProperty("java.vendor.version");
+        if (jdkVendorVersion != null) {
+            p.addMetric("jdk_vendor_version", jdkVendorVersion);
+        }
         p.addMetric("application_framework", "EdgeTune");
         p.addMetric("application_framework_version", frameworkVersion);
+        p.addMetric("kura_version", frameworkVersion); // Kura sends its framework version under both names
+        p.addMetric("osgi_framework", device.osgiFramework());
+        p.addMetric("osgi_framework_version", device.osgiFrameworkVersion());
+        p.addMetric("connection_interface", net.interfaces());
+        p.addMetric("connection_ip", net.ip());
+        p.addMetric("available_processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        p.addMetric("total_memory", Long.toString(Runtime.getRuntime().maxMemory() / 1024));
         p.addMetric("application_ids", String.join(",", new TreeSet<>(handlers.keySet())));
         p.addMetric("accept_encoding", "gzip");
-        p.addMetric("outbox_pending", (long) outbox.size());
+        p.addMetric("payload_encoding", PAYLOAD_ENCODING);
         return p;
     }
+
+    /** The birth certificate's payload_encoding for KuraPayload protobuf: the name of Kura's CloudPayloadEncoding constant. */
+    static final String PAYLOAD_ENCODING = "KURA_PROTOBUF";
 
     private KuraPayload statePayload() {
         KuraPayload p = new KuraPayload();

@@ -51,7 +51,10 @@ public final class Outbox implements Closeable {
 
     /** Counters since this outbox was opened, plus the current backlog. */
     public record Stats(long pending, long pendingBytes, long enqueued, long delivered, long dropped, long refused,
-                        long corrupt) {
+                        long corrupt, long oldestAgeMillis) {
+        public Stats(long pending, long pendingBytes, long enqueued, long delivered, long dropped, long refused, long corrupt) {
+            this(pending, pendingBytes, enqueued, delivered, dropped, refused, corrupt, 0);
+        }
     }
 
     private final Path dir;
@@ -198,7 +201,21 @@ public final class Outbox implements Closeable {
     }
 
     public synchronized Stats stats() {
-        return new Stats(index.size(), indexBytes, enqueued.get(), delivered.get(), dropped.get(), refused.get(), corrupt.get());
+        return new Stats(index.size(), indexBytes, enqueued.get(), delivered.get(), dropped.get(), refused.get(), corrupt.get(),
+                oldestAgeMillis());
+    }
+
+    /** Age of the oldest waiting message (from its file's time, so it survives restarts); 0 when empty. */
+    private long oldestAgeMillis() {
+        if (index.isEmpty()) {
+            return 0;
+        }
+        try {
+            long written = Files.getLastModifiedTime(dir.resolve(name(index.firstKey()) + SUFFIX)).toMillis();
+            return Math.max(0, System.currentTimeMillis() - written);
+        } catch (IOException e) {
+            return 0; // just delivered or dropped
+        }
     }
 
     public synchronized int size() {
