@@ -150,8 +150,8 @@ public class DetectorRealFramesTest {
                 assertTrue("region mode found only " + found + " of 6 hand-checked people: " + r.detections(), found >= 5);
             }
         }
+        // box counts say little about quality: people found (IoU against teacher boxes, real motion stage) are judged
+        // by benchmarks/evaluation RegionModeQualityTest; here only the hand-checked frame 300 is asserted
         System.out.printf("total over %d frames: %d crops, persons full frame %d, regions %d%n", frames.length, crops, fullCount, regionCount);
-        assertTrue("region mode should find more people (" + regionCount + ") than full frame (" + fullCount + ")",
-                regionCount > fullCount);
     }
 }

@@ -1,5 +1,6 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.api.data.DataDirectories;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.DetectionListener;
 import io.edgetune.api.detect.Detections;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * releases the frames. Also the synchronous {@link DetectorService} and the
  * {@link ModelRegistry}.
  */
-@Component(name = DetectorComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
+@Component(name = DetectorComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {DetectorService.class, MotionListener.class, ModelRegistry.class, InferenceEngineService.class, ConfigurableComponent.class})
 @Designate(ocd = DetectorConfig.class)
 public final class DetectorComponent implements DetectorService, MotionListener, ModelRegistry, InferenceEngineService,
@@ -152,7 +153,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
             try {
                 if (reopenRegistry || registry == null) {
                     FileModelRegistry r = new FileModelRegistry(modelDir(c), new PackageVerifier(c.trusted_public_key()), detector);
-                    r.seedIfEmpty(assetsDir(c));
+                    seed(r, c);
                     registry = r;
                 }
                 Optional<ModelDescriptor> d = registry.activateAtStartup();
@@ -171,11 +172,35 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         if (!c.model_dir().isBlank()) {
             return Paths.get(c.model_dir().trim());
         }
-        String data = System.getProperty("edgetune.data");
-        if (data != null && !data.isBlank()) {
-            return Paths.get(data, "models");
+        return DataDirectories.resolve(DetectorComponent::property, DataDirectories.MODELS);
+    }
+
+    /** A framework property (framework configuration, then system properties); system properties outside OSGi. */
+    static String property(String key) {
+        org.osgi.framework.Bundle b = org.osgi.framework.FrameworkUtil.getBundle(DetectorComponent.class);
+        org.osgi.framework.BundleContext ctx = b == null ? null : b.getBundleContext();
+        return ctx != null ? ctx.getProperty(key) : System.getProperty(key);
+    }
+
+    /**
+     * Seeds an empty registry with the base model: from the assets directory when
+     * one is configured (assets.dir or the edgetune.assets property), else from the
+     * base model bundle when one is installed (a fresh gateway), else from the
+     * default assets cache.
+     */
+    static void seed(FileModelRegistry r, DetectorConfig c) throws IOException {
+        String property = System.getProperty("edgetune.assets");
+        boolean configured = !c.assets_dir().isBlank() || (property != null && !property.isBlank());
+        if (!configured) {
+            org.osgi.framework.Bundle self = org.osgi.framework.FrameworkUtil.getBundle(DetectorComponent.class);
+            Optional<BaseModelBundle.Source> bundled = BaseModelBundle.find(self == null ? null : self.getBundleContext());
+            if (bundled.isPresent()) {
+                BaseModelBundle.Source s = bundled.get();
+                r.seedIfEmpty(s.model(), s.labels(), s.origin());
+                return;
+            }
         }
-        return Paths.get(System.getProperty("user.home"), ".edgetune", "models");
+        r.seedIfEmpty(assetsDir(c));
     }
 
     static Path assetsDir(DetectorConfig c) {
@@ -265,7 +290,8 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     @Override
     public DetectorStatus status() {
         FairQueue<Request> q = queue;
-        return detector.status(q.size(), q.dropped() + notReadyDrops.get());
+        // a frame that failed detection is a frame dropped: counted with the others
+        return detector.status(q.size(), q.dropped() + notReadyDrops.get() + failures.get());
     }
 
     // ---- ModelRegistry

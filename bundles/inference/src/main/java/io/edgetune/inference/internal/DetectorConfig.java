@@ -43,8 +43,8 @@ public @interface DetectorConfig {
     @AttributeDefinition(name = "Edge TPU library", description = "File name or path of libedgetpu, opened at run time.")
     String edgetpu_library() default EngineOptions.DEFAULT_EDGETPU_LIBRARY;
 
-    @AttributeDefinition(name = "Model registry directory", description = "Where model versions are kept; empty means ${edgetune.data}/models "
-            + "or ~/.edgetune/models.", required = false)
+    @AttributeDefinition(name = "Model registry directory", description = "Where model versions are kept; empty means models/ in EdgeTune's data "
+            + "directory: ${edgetune.data}, else ${kura.data}/edgetune or ${kura.home}/data/edgetune on Kura, else edgetune-data in the working directory.", required = false)
     String model_dir() default "";
 
     @AttributeDefinition(name = "Assets directory", description = "Where the default model is seeded from on first start; empty means the "

@@ -5,6 +5,7 @@ import io.edgetune.api.model.ModelException;
 import io.edgetune.api.model.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class FileModelRegistry implements ModelRegistry {
 
     public static final String BASE_VERSION = "base-oidv4";
+    /** File names of the base model and its labels, in the assets cache and in the base model bundle. */
+    public static final String BASE_MODEL_FILE = "ssd_mobilenetv2_oidv4_fp16.tflite";
+    public static final String BASE_LABELS_FILE = "oidv4_labelmap.txt";
     private static final Logger LOG = LoggerFactory.getLogger(FileModelRegistry.class);
     private static final long MAX_PACKAGE_BYTES = 512L << 20;
 
@@ -77,19 +81,35 @@ public final class FileModelRegistry implements ModelRegistry {
         if (hasVersions()) {
             return false;
         }
-        Path model = assets == null ? null : assets.resolve("ssd_mobilenetv2_oidv4_fp16.tflite");
-        Path labels = assets == null ? null : assets.resolve("oidv4_labelmap.txt");
+        Path model = assets == null ? null : assets.resolve(BASE_MODEL_FILE);
+        Path labels = assets == null ? null : assets.resolve(BASE_LABELS_FILE);
         if (model == null || !Files.isRegularFile(model) || !Files.isRegularFile(labels)) {
             LOG.warn("model registry {} is empty and the assets directory {} has no default model; run the asset fetcher", root, assets);
             return false;
         }
+        return seedIfEmpty(model.toUri().toURL(), labels.toUri().toURL(), assets.toString());
+    }
+
+    /**
+     * Seeds an empty registry with the base model read from URLs (files, or the
+     * entries of the base model bundle {@code io.edgetune.model.base}); returns
+     * whether it did. {@code origin} names the source in the log.
+     */
+    public synchronized boolean seedIfEmpty(URL model, URL labels, String origin) throws IOException {
+        if (hasVersions()) {
+            return false;
+        }
         Path stage = incoming.resolve("seed-" + UUID.randomUUID());
         Files.createDirectories(stage);
-        Files.copy(model, stage.resolve(Manifests.MODEL));
+        try (InputStream in = model.openStream()) {
+            Files.copy(in, stage.resolve(Manifests.MODEL));
+        }
         List<String> names = new ArrayList<>();
-        for (String l : Files.readAllLines(labels, StandardCharsets.UTF_8)) {
-            if (!l.isBlank()) {
-                names.add(l.trim());
+        try (InputStream in = labels.openStream()) {
+            for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                if (!l.isBlank()) {
+                    names.add(l.trim());
+                }
             }
         }
         ModelDescriptor d = new ModelDescriptor(BASE_VERSION, Manifests.sha256(stage.resolve(Manifests.MODEL)), names, 300, 300,
@@ -99,7 +119,7 @@ public final class FileModelRegistry implements ModelRegistry {
         active = BASE_VERSION;
         history.clear();
         writeState();
-        LOG.info("model registry {} seeded with {} from {}", root, BASE_VERSION, assets);
+        LOG.info("model registry {} seeded with {} from {}", root, BASE_VERSION, origin);
         return true;
     }
 
@@ -149,10 +169,14 @@ public final class FileModelRegistry implements ModelRegistry {
 
     @Override
     public synchronized ModelDescriptor install(Path modelPackage) throws ModelException {
+        // size, declared sizes and signature first: nothing is inflated or parsed for a package that fails them
+        PackageGate.check(modelPackage, MAX_PACKAGE_BYTES, verifier);
         Path stage = incoming.resolve("pkg-" + UUID.randomUUID());
         try {
             unpack(modelPackage, stage);
             ModelDescriptor d = Manifests.read(stage);
+            // again on what was unpacked: ZipInputStream reads the local headers, the gate read the central
+            // directory, and a crafted zip can make the two disagree
             verifier.verify(stage, d.version());
             d = checkFiles(stage, d, true);
             if (Files.exists(versions.resolve(d.version()))) {

@@ -12,8 +12,12 @@ import java.util.Map;
  */
 public final class Json {
 
+    /** Deeper documents are refused: a hostile manifest must not overflow the request thread's stack. */
+    static final int MAX_DEPTH = 64;
+
     private final String s;
     private int i;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
@@ -46,9 +50,13 @@ public final class Json {
         char c = s.charAt(i);
         switch (c) {
             case '{':
-                return object();
             case '[':
-                return array();
+                if (++depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH + " levels");
+                }
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
             case '"':
                 return string();
             case 't':

@@ -12,7 +12,6 @@ import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.ai.inference.InferenceEngineService;
 import org.eclipse.kura.ai.inference.ModelInfo;
-import org.eclipse.kura.ai.inference.ModelInfoBuilder;
 import org.eclipse.kura.ai.inference.Tensor;
 import org.eclipse.kura.ai.inference.TensorDescriptor;
 
@@ -21,7 +20,10 @@ import org.eclipse.kura.ai.inference.TensorDescriptor;
  * component can use the same engine (and Edge TPU). Raw tensors only: one
  * FP32 NHWC input in [-1,1], the SSD's raw box encodings and class logits
  * out; decoding stays with the caller. Model names are registry versions;
- * only the active one is loaded, {@value #ACTIVE} always names it.
+ * only the active one is loaded, {@value #ACTIVE} always names it. Kura's AI
+ * wire component calls {@code loadModel} again for a model that is already
+ * loaded: that is a no-op. A {@link ModelInfo} keeps the name it was asked
+ * for, so a caller holding the alias follows model swaps.
  */
 public final class KuraInferenceAdapter implements InferenceEngineService {
 
@@ -71,7 +73,7 @@ public final class KuraInferenceAdapter implements InferenceEngineService {
                     buf.put(i, in.get(i));
                 }
                 e.invoke();
-                ModelInfo info = describe(m);
+                ModelInfo info = describe(m, modelInfo.getName());
                 List<TensorDescriptor> outs = info.getOutputs();
                 return List.of(new Tensor(Float.class, outs.get(0), copy(e.boxEncodings(), e.anchorCount() * 4)),
                         new Tensor(Float.class, outs.get(1), copy(e.classLogits(), e.anchorCount() * e.classCount())));
@@ -91,19 +93,32 @@ public final class KuraInferenceAdapter implements InferenceEngineService {
         return out;
     }
 
+    /**
+     * With a path: installs the model package there and makes it the active
+     * model. Without: the active model (or {@value #ACTIVE}) is already
+     * loaded, nothing happens; another installed version becomes the active one.
+     */
     @Override
     public void loadModel(String modelName, Optional<String> modelPath) throws KuraException {
+        FileModelRegistry r = registry();
         try {
-            String version = modelName;
             if (modelPath.isPresent()) {
-                version = registry().install(Paths.get(modelPath.get())).version();
+                r.activate(r.install(Paths.get(modelPath.get())).version());
+                return;
             }
-            registry().activate(version);
+            if (isActive(modelName)) {
+                return;
+            }
+            if (r.list().stream().noneMatch(d -> d.version().equals(modelName))) {
+                throw new KuraException(KuraErrorCode.NOT_FOUND, "no model " + modelName + " installed");
+            }
+            r.activate(modelName);
         } catch (ModelException e) {
             throw new KuraException(KuraErrorCode.INVALID_PARAMETER, e, e.getMessage());
         }
     }
 
+    /** Refuses the active model (the detector needs one); any other name is not loaded, so nothing to do. */
     @Override
     public void unloadModel(String modelName) throws KuraException {
         if (isActive(modelName)) {
@@ -113,11 +128,13 @@ public final class KuraInferenceAdapter implements InferenceEngineService {
         // any other version is not loaded: nothing to do
     }
 
+    /** False for any name until the registry is open and the detector has its model. */
     @Override
     public boolean isModelLoaded(String modelName) throws KuraException {
-        return detector.ready() && isActive(modelName);
+        return detector.ready() && registry.get() != null && isActive(modelName);
     }
 
+    /** The installed registry versions, oldest first (the alias {@value #ACTIVE} is not listed). */
     @Override
     public List<String> getModelNames() throws KuraException {
         List<String> names = new ArrayList<>();
@@ -133,17 +150,18 @@ public final class KuraInferenceAdapter implements InferenceEngineService {
             return Optional.empty();
         }
         try {
-            return Optional.of(detector.withModel(KuraInferenceAdapter::describe, LOCK_TIMEOUT_MILLIS));
+            return Optional.of(detector.withModel(m -> describe(m, modelName), LOCK_TIMEOUT_MILLIS));
         } catch (Exception e) {
             return Optional.empty();
         }
     }
 
-    private static ModelInfo describe(LoadedModel m) {
+    /** The loaded model under the name the caller used; its version is the registry version. */
+    private static ModelInfo describe(LoadedModel m, String name) {
         InferenceEngine e = m.engine();
         ModelDescriptor d = m.descriptor();
         long anchors = e.anchorCount();
-        return ModelInfoBuilder.builder(d.version())
+        return ModelInfo.builder(name)
                 .platform(e.backend() + "/" + e.accelerator())
                 .version(d.version())
                 .addParameter("labels", String.join(",", d.labels()))

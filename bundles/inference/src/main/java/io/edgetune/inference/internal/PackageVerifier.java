@@ -67,16 +67,31 @@ public final class PackageVerifier {
             throw new ModelException("model package " + version + " is unsigned but a trusted key is configured");
         }
         try {
-            byte[] manifest = Files.readAllBytes(dir.resolve(Manifests.MANIFEST));
-            byte[] signature = Base64.getMimeDecoder().decode(Files.readString(sig).trim());
+            verify(Files.readAllBytes(dir.resolve(Manifests.MANIFEST)), Files.readString(sig), version);
+        } catch (IOException e) {
+            throw new ModelException("model package " + version + ": signature unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks manifest bytes against a base64 signature with the trusted key
+     * (which must be configured): the cheap first check of a package, before
+     * anything in it is unpacked or parsed.
+     */
+    public void verify(byte[] manifest, String signatureBase64, String label) throws ModelException {
+        if (trusted == null) {
+            throw new IllegalStateException("no trusted key configured");
+        }
+        try {
+            byte[] signature = Base64.getMimeDecoder().decode(signatureBase64.trim());
             Signature v = Signature.getInstance("Ed25519");
             v.initVerify(trusted);
             v.update(manifest);
             if (!v.verify(signature)) {
-                throw new ModelException("model package " + version + " has a signature that does not match the trusted key");
+                throw new ModelException("model package " + label + " has a signature that does not match the trusted key");
             }
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new ModelException("model package " + version + ": signature unreadable: " + e.getMessage(), e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new ModelException("model package " + label + ": signature unreadable: " + e.getMessage(), e);
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.ai.inference.ModelInfo;
 import org.eclipse.kura.ai.inference.Tensor;
@@ -109,6 +111,49 @@ public class KuraInferenceTest {
         } catch (KuraException expected) {
             assertTrue(expected.getMessage().contains("OPERATION_NOT_SUPPORTED"));
         }
+    }
+
+    /** What Kura's AI wire component does on each update: ready? loaded? then load again, then ask for the info. */
+    @Test
+    public void loadingTheLoadedModelAgainIsANoOpForTheVersionAndTheAlias() throws Exception {
+        long swaps = component.detector().swaps();
+        for (String name : List.of("base-oidv4", KuraInferenceAdapter.ACTIVE)) {
+            assertTrue(component.isEngineReady());
+            assertTrue(component.isModelLoaded(name));
+            component.loadModel(name, Optional.empty());
+            ModelInfo info = component.getModelInfo(name).orElseThrow();
+            assertEquals("the info keeps the name it was asked for", name, info.getName());
+            assertEquals("base-oidv4", info.getVersion().orElseThrow());
+            assertEquals(List.of("normalized_input_image_tensor"),
+                    info.getInputs().stream().map(TensorDescriptor::getName).collect(Collectors.toList()));
+        }
+        assertEquals("no model was reloaded", swaps, component.detector().swaps());
+        assertTrue(component.isModelLoaded("base-oidv4"));
+
+        try {
+            component.loadModel("no-such-model", Optional.empty());
+            fail("an unknown model was loaded");
+        } catch (KuraException expected) {
+            assertEquals(KuraErrorCode.NOT_FOUND, expected.getCode());
+        }
+        component.unloadModel("no-such-model"); // not loaded: nothing to do
+        assertEquals(List.of("base-oidv4"), component.getModelNames());
+        assertEquals(swaps, component.detector().swaps());
+    }
+
+    /** A ModelInfo obtained under the alias runs the active model and gives the version's outputs. */
+    @Test
+    public void theAliasInfersLikeTheActiveVersion() throws Exception {
+        ModelInfo byVersion = component.getModelInfo("base-oidv4").orElseThrow();
+        ModelInfo byAlias = component.getModelInfo(KuraInferenceAdapter.ACTIVE).orElseThrow();
+        List<Float> values = new ArrayList<>(270_000);
+        for (int i = 0; i < 270_000; i++) {
+            values.add((i % 97) / 48.5f - 1f);
+        }
+        List<Tensor> a = component.infer(byVersion, List.of(new Tensor(Float.class, byVersion.getInputs().get(0), values)));
+        List<Tensor> b = component.infer(byAlias, List.of(new Tensor(Float.class, byAlias.getInputs().get(0), values)));
+        assertEquals(a.get(1).getData(Float.class).orElseThrow(), b.get(1).getData(Float.class).orElseThrow());
+        assertEquals(byAlias.getOutputs().get(1).getName(), b.get(1).getDescriptor().getName());
     }
 
     private static FloatBuffer toBuffer(List<Float> values) {
