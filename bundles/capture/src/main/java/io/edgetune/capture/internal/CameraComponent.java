@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.eclipse.kura.crypto.CryptoService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * camera.id among them, become properties of the CameraService it registers.
  * A changed configuration reactivates the component (no @Modified), which
  * reopens the source with the new settings.
+ *
+ * <p>On Kura the source.password attribute arrives AES-encrypted and is
+ * decrypted with Kura's CryptoService; standalone, without that service, it is
+ * clear text. The reference is static and greedy: should the CryptoService come
+ * (or change) after the camera started, the camera is reactivated with the
+ * password decrypted by it, without a framework restart.
  */
 @Designate(ocd = CameraConfig.class, factory = true)
 @Component(name = CameraComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -35,6 +42,9 @@ public class CameraComponent implements CameraService, ConfigurableComponent {
     public static final String PID = "io.edgetune.capture.Camera";
 
     private static final Logger LOG = LoggerFactory.getLogger(CameraComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    CryptoService crypto;
 
     private final List<Subscriber> listeners = new CopyOnWriteArrayList<>();
     private volatile CameraSettings settings;
@@ -66,7 +76,8 @@ public class CameraComponent implements CameraService, ConfigurableComponent {
     @Activate
     void activate(CameraConfig config) {
         try {
-            settings = CameraSettings.from(config);
+            settings = CameraSettings.from(config,
+                    KuraPasswords.reveal(config.source_password(), crypto, "camera " + config.camera_id() + ": source.password"));
         } catch (IllegalArgumentException e) {
             // keep the component (and its console entry) so the user can fix the setting
             configError = e.getMessage();
@@ -105,6 +116,11 @@ public class CameraComponent implements CameraService, ConfigurableComponent {
                 LOG.warn("frame listener {} failed on {}", s.listener().getClass().getName(), frame, e);
             }
         }
+    }
+
+    /** The settings in use (null before a valid configuration); for tests. */
+    CameraSettings settings() {
+        return settings;
     }
 
     @Override

@@ -29,6 +29,10 @@ public @interface CameraConfig {
     @AttributeDefinition(name = "source.password", description = "Password for the stream.", type = AttributeType.PASSWORD, required = false)
     String source_password() default "";
 
+    @AttributeDefinition(name = "rtsp.transport", description = "How an rtsp:// camera sends its video: tcp (inside the RTSP connection, passes firewalls and NAT), udp (RTP datagrams, for cameras that offer nothing else) or auto (UDP first, TCP when the camera refuses UDP).",
+            options = {@Option(label = "TCP", value = "tcp"), @Option(label = "UDP", value = "udp"), @Option(label = "Auto (UDP, then TCP)", value = "auto")})
+    String rtsp_transport() default "tcp";
+
     @AttributeDefinition(name = "target.fps", description = "Frames per second delivered to the pipeline; extra frames are dropped and counted. 0 delivers every frame.", min = "0")
     double target_fps() default 5.0;
 

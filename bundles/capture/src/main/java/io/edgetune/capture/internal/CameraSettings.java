@@ -12,9 +12,41 @@ public record CameraSettings(String cameraId, boolean enabled, String sourceUri,
                              String username, String password, double targetFps,
                              int decodeWidth, int decodeHeight, boolean loop, boolean realtime,
                              long reconnectInitialMillis, long reconnectMaxMillis, long grabTimeoutMillis,
-                             int poolSize) {
+                             int poolSize, RtspTransport rtspTransport) {
 
     public enum Backend { FFMPEG, OPENCV }
+
+    /**
+     * How RTP media of an rtsp:// source travels: interleaved in the RTSP TCP connection, as UDP datagrams,
+     * or UDP first with TCP as fallback (FFmpeg's rtsp_transport flags).
+     */
+    public enum RtspTransport {
+        TCP("tcp"), UDP("udp"), AUTO("udp+tcp");
+
+        private final String ffmpegValue;
+
+        RtspTransport(String ffmpegValue) {
+            this.ffmpegValue = ffmpegValue;
+        }
+
+        /** The value of FFmpeg's rtsp_transport option. */
+        public String ffmpegValue() {
+            return ffmpegValue;
+        }
+
+        /** Parses the rtsp.transport setting: tcp, udp or auto, any case; empty means tcp. */
+        public static RtspTransport parse(String value) {
+            if (value == null || value.isBlank()) {
+                return TCP;
+            }
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "tcp" -> TCP;
+                case "udp" -> UDP;
+                case "auto" -> AUTO;
+                default -> throw new IllegalArgumentException("rtsp.transport must be tcp, udp or auto, was '" + value.trim() + "'");
+            };
+        }
+    }
 
     /** How the source is reached; decides pacing and what "end of stream" means. */
     public enum SourceKind { FILE, DEVICE, NETWORK }
@@ -46,6 +78,23 @@ public record CameraSettings(String cameraId, boolean enabled, String sourceUri,
         sourceUri = sourceUri.trim();
         username = username == null ? "" : username;
         password = password == null ? "" : password;
+        rtspTransport = rtspTransport == null ? RtspTransport.TCP : rtspTransport;
+    }
+
+    /** Settings without an explicit RTSP transport: TCP. */
+    public CameraSettings(String cameraId, boolean enabled, String sourceUri, Backend backend,
+                          String username, String password, double targetFps,
+                          int decodeWidth, int decodeHeight, boolean loop, boolean realtime,
+                          long reconnectInitialMillis, long reconnectMaxMillis, long grabTimeoutMillis,
+                          int poolSize) {
+        this(cameraId, enabled, sourceUri, backend, username, password, targetFps, decodeWidth, decodeHeight,
+                loop, realtime, reconnectInitialMillis, reconnectMaxMillis, grabTimeoutMillis, poolSize, RtspTransport.TCP);
+    }
+
+    /** The same settings with another RTSP transport. */
+    public CameraSettings withRtspTransport(RtspTransport transport) {
+        return new CameraSettings(cameraId, enabled, sourceUri, backend, username, password, targetFps, decodeWidth,
+                decodeHeight, loop, realtime, reconnectInitialMillis, reconnectMaxMillis, grabTimeoutMillis, poolSize, transport);
     }
 
     /** Settings for a file or stream with the defaults a test wants: every frame, no pacing. */
@@ -54,12 +103,26 @@ public record CameraSettings(String cameraId, boolean enabled, String sourceUri,
                 false, false, 100, 1000, 2000, 4);
     }
 
+    /** Settings from a configuration whose password is clear text (standalone). */
     public static CameraSettings from(CameraConfig c) {
+        return from(c, c.source_password());
+    }
+
+    /** Settings from a configuration, with the password already decrypted (see KuraPasswords). */
+    public static CameraSettings from(CameraConfig c, String clearPassword) {
         return new CameraSettings(c.camera_id(), c.enabled(), c.source_uri(),
                 "opencv".equalsIgnoreCase(c.source_backend()) ? Backend.OPENCV : Backend.FFMPEG,
-                c.source_username(), c.source_password(), c.target_fps(), c.decode_width(), c.decode_height(),
+                c.source_username(), clearPassword, c.target_fps(), c.decode_width(), c.decode_height(),
                 c.file_loop(), c.file_realtime(), c.reconnect_initial_ms(), c.reconnect_max_ms(),
-                c.grab_timeout_ms(), c.pool_size());
+                c.grab_timeout_ms(), c.pool_size(), rtspTransport(c));
+    }
+
+    private static RtspTransport rtspTransport(CameraConfig c) {
+        try {
+            return RtspTransport.parse(c.rtsp_transport());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("camera " + c.camera_id() + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isDevice(String uri) {

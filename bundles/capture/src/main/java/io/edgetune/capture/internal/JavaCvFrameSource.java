@@ -3,13 +3,17 @@ package io.edgetune.capture.internal;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import io.edgetune.capture.internal.CameraSettings.Backend;
 import io.edgetune.capture.internal.CameraSettings.SourceKind;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -22,6 +26,12 @@ final class JavaCvFrameSource implements FrameSource {
         // FFmpeg's own console chatter (stream dumps, per-frame warnings) would drown our single log line per fault
         av_log_set_level(AV_LOG_ERROR);
     }
+
+    /** The error number in JavaCV's "avformat_open_input() error -111: ..." messages. */
+    private static final Pattern FFMPEG_ERROR = Pattern.compile("\\(\\) error (-\\d+)");
+
+    /** Linux's errno for "protocol not supported". */
+    private static final int EPROTONOSUPPORT = 93;
 
     private final CameraSettings settings;
     private FrameGrabber grabber;
@@ -47,7 +57,7 @@ final class JavaCvFrameSource implements FrameSource {
             g.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             releaseQuietly(g);
-            throw new IOException("cannot open " + settings.displayLocation() + ": " + reason(e), e);
+            throw new IOException("cannot open " + settings.displayLocation() + rtspNote(location) + ": " + openFailure(reason(e), location), e);
         }
         if (g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
             releaseQuietly(g);
@@ -68,10 +78,46 @@ final class JavaCvFrameSource implements FrameSource {
             g.setOption("rw_timeout", micros);
             g.setOption("timeout", micros);
             if (location.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
-                g.setOption("rtsp_transport", "tcp");
+                g.setOption("rtsp_transport", settings.rtspTransport().ffmpegValue());
             }
         }
         return g;
+    }
+
+    /** Names the transport tried, since a camera that does not offer it refuses the stream with a bare status code. */
+    private String rtspNote(String location) {
+        if (settings.backend() == Backend.FFMPEG && location.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
+            return " (rtsp.transport " + settings.rtspTransport().name().toLowerCase(Locale.ROOT) + ")";
+        }
+        return "";
+    }
+
+    /**
+     * FFmpeg reports open failures as a bare error number; this names it and, for RTSP, says what
+     * a refused transport means (FFmpeg turns the server's "461 Unsupported transport" into EPROTONOSUPPORT).
+     */
+    private String openFailure(String reason, String location) {
+        Matcher m = FFMPEG_ERROR.matcher(reason);
+        if (!m.find()) {
+            return reason;
+        }
+        int code = Integer.parseInt(m.group(1));
+        if (code == -EPROTONOSUPPORT && location.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
+            if (settings.rtspTransport() == CameraSettings.RtspTransport.AUTO) {
+                return "the camera offers neither RTSP transport udp nor tcp; " + reason;
+            }
+            return "the camera does not offer RTSP transport " + settings.rtspTransport().name().toLowerCase(Locale.ROOT)
+                    + " (set rtsp.transport to the one it offers, or auto); " + reason;
+        }
+        byte[] text = new byte[256];
+        if (av_strerror(code, text, text.length) == 0) {
+            int n = 0;
+            while (n < text.length && text[n] != 0) {
+                n++;
+            }
+            return new String(text, 0, n, StandardCharsets.UTF_8) + "; " + reason;
+        }
+        return reason;
     }
 
     private static FrameGrabber openCvGrabber(String location, SourceKind kind) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * commands, so an operator sees detections flowing without an MQTT client.
  */
 @Designate(ocd = ConsoleComponent.Config.class)
-@Component(name = ConsoleComponent.PID, immediate = true,
+@Component(name = ConsoleComponent.PID, immediate = true, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {DetectionListener.class, ConfigurableComponent.class, ConsoleComponent.class},
         property = {"osgi.command.scope=edgetune", "osgi.command.function=status", "osgi.command.function=detections"})
 public class ConsoleComponent implements DetectionListener, ConfigurableComponent {
@@ -70,6 +71,15 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
     void removeCamera(CameraService camera) {
         cameras.remove(camera);
     }
+
+    /**
+     * The standalone MQTT connection's counters (outbox depth and age,
+     * delivered, dropped). Typed Object so that this class loads on Kura,
+     * where the package is absent; {@link ConnectionLine} does the rest.
+     */
+    @Reference(service = io.edgetune.cloud.mqtt.status.CloudConnectionStatus.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Object connection;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setMotion(MotionService m) {
@@ -162,6 +172,10 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
                     s.note() == null || s.note().isEmpty() ? "" : " (" + s.note() + ")"));
         } else {
             lines.add("detector: not running");
+        }
+        Object c = connection;
+        if (c != null) {
+            lines.add(ConnectionLine.of(c));
         }
         return lines;
     }

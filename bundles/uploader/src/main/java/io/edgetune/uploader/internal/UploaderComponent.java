@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
+import org.eclipse.kura.message.KuraPayload;
 import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.osgi.service.component.annotations.Activate;
@@ -47,13 +48,13 @@ import org.slf4j.LoggerFactory;
  */
 @Designate(ocd = UploaderComponent.Config.class)
 @Component(name = UploaderComponent.PID, configurationPid = UploaderComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {DetectionListener.class, FrameListener.class, MotionListener.class, SamplingService.class,
                 ConfigurableComponent.class})
 public class UploaderComponent implements DetectionListener, FrameListener, MotionListener, SamplingService,
         ConfigurableComponent {
 
-    public static final String PID = "io.edgetune.uploader";
+    public static final String PID = "io.edgetune.uploader.Uploader";
     private static final Logger LOG = LoggerFactory.getLogger(UploaderComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "EdgeTune uploader",
@@ -156,6 +157,11 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile MotionService motion;
+
+    /** The standalone MQTT connection's counters; Object so that this class loads on Kura, where the package is absent. */
+    @Reference(service = io.edgetune.cloud.mqtt.status.CloudConnectionStatus.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Object connection;
 
     private volatile Uploader uploader;
     private volatile SampleTaker sampler;
@@ -292,8 +298,13 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
             }
             DetectorService d = detector;
             MotionService m = motion;
-            p.publish(new KuraMessage(u.statusPayload(statuses, d == null ? null : d.status(),
-                    m == null ? null : id -> m.skipRatio(id), policySampler, sampleWorker, sampler), Map.of()));
+            KuraPayload status = u.statusPayload(statuses, d == null ? null : d.status(),
+                    m == null ? null : id -> m.skipRatio(id), policySampler, sampleWorker, sampler);
+            Object c = connection;
+            if (c != null) {
+                ConnectionMetrics.add(c, status);
+            }
+            p.publish(new KuraMessage(status, Map.of()));
         } catch (KuraException | RuntimeException e) {
             LOG.warn("Status message not published: {}", e.getMessage());
         }
