@@ -66,7 +66,7 @@ final class GatewayProcess implements AutoCloseable {
         }
         // one detections message per processed frame (no rate limit, none skipped), a status every second,
         // no heartbeats and no sampling: every message on the detections topic is one frame
-        write(conf, "io.edgetune.uploader.cfg",
+        write(conf, "io.edgetune.uploader.Uploader.cfg",
                 "only.with.detections=false",
                 "max.rate=1000",
                 "burst=1000",
@@ -87,6 +87,7 @@ final class GatewayProcess implements AutoCloseable {
                 "threads=" + o.inferenceThreads(),
                 "assets.dir=" + assets);
         write(conf, "io.edgetune.console.Console.cfg", "status.interval.seconds=30");
+        write(conf, "io.edgetune.commands.Commands.cfg", "# defaults: every component needs a configuration");
         writeCamera(conf, BUSY, video, o.cameraFps());
 
         List<String> cmd = new ArrayList<>();

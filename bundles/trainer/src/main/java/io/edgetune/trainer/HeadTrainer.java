@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * positives plus candidate hard negatives; (2) per class with enough
  * positives, Adam on sigmoid cross-entropy over positives and the hardest
  * negatives (3 per positive, re-mined every epoch), pulled toward the base
- * weights; (3) float16 weights written in place; (4) per-class thresholds at
- * best F1 on the training split; (5) base and retrained scored on the
- * validation split with the gateway's own full-frame pass. Deterministic for a
+ * weights; (3) float16 weights written in place; (4) {@link ModelJudge}: for
+ * base and retrained alike, per-class thresholds at best F1 on the training
+ * split, then both scored on the validation split with the gateway's own
+ * full-frame pass. Deterministic for a
  * given seed. One run at a time per instance.
  */
 public final class HeadTrainer {
@@ -95,36 +96,16 @@ public final class HeadTrainer {
             heads.get(h).write(retrained, optimizer.weights[h], optimizer.bias[h]);
         }
 
-        Map<String, Double> thresholds = new LinkedHashMap<>();
-        float[] classThresholds = DetectionScores.nanArray(labels.size());
-        Evaluation baseEval;
-        Evaluation retrainedEval;
-        try (DetectorPass after = new DetectorPass(retrained, file, List.of(), settings.anchors(), settings.threads())) {
-            List<DetectionScores.Scored> onTrain = scoredPass(after, train, labels, progress, stop);
-            for (int c : trainable) {
-                float t = DetectionScores.bestF1Threshold(DetectionScores.hits(onTrain, c), DetectionScores.truths(onTrain, c),
-                        settings.scoreFloor());
-                if (!Float.isNaN(t)) {
-                    t = Math.min(0.95f, t);
-                    classThresholds[c] = t;
-                    thresholds.put(labels.get(c), (double) t);
-                }
-            }
-            retrainedEval = DetectionScores.evaluate(scoredPass(after, val, labels, progress, stop), labels,
-                    settings.scoreThreshold(), classThresholds);
-        }
-        try (DetectorPass before = new DetectorPass(base, file, List.of(), settings.anchors(), settings.threads())) {
-            baseEval = DetectionScores.evaluate(scoredPass(before, val, labels, progress, stop), labels,
-                    settings.scoreThreshold(), null);
-        }
+        ModelJudge.Verdict verdict = new ModelJudge(settings).judge(base, retrained, labels, train, val,
+                names(trainable, labels), (phase, done, total) -> progress.image(phase, done, total), stop);
         long millis = System.currentTimeMillis() - start;
-        LOG.info("retraining done in {} s: validation AP@0.5 {} -> {}, recall {} -> {}, precision {} -> {}; thresholds {}",
-                millis / 1000, f(baseEval.ap50()), f(retrainedEval.ap50()), f(baseEval.recall()), f(retrainedEval.recall()),
-                f(baseEval.precision()), f(retrainedEval.precision()), thresholds);
+        LOG.info("retraining done in {} s: validation AP@0.5 {} -> {}; F1 {} at the gateway's threshold, {} from thresholds alone, "
+                        + "{} from the new weights; thresholds {}", millis / 1000, f(verdict.baseTuned().ap50()),
+                f(verdict.candidate().ap50()), f(ModelJudge.f1(verdict.baseAtGateway())), f(verdict.thresholdGain()),
+                f(verdict.weightsGain()), verdict.candidateThresholds());
         out.progress(new TrainingProgress(TrainingProgress.DONE, settings.epochs(), settings.epochs(), optimizer.lastLoss, 0,
                 1, 1));
-        return new TrainingResult(retrained, thresholds, baseEval, retrainedEval, millis, settings.epochs(), usedImages,
-                trainedPositives);
+        return new TrainingResult(retrained, verdict, millis, settings.epochs(), usedImages, trainedPositives);
     }
 
     private static String f(double v) {
@@ -261,32 +242,6 @@ public final class HeadTrainer {
         return f;
     }
 
-    /** The full-frame pass over a split at the score floor, with the teacher's labels beside it. */
-    private List<DetectionScores.Scored> scoredPass(DetectorPass pass, List<LabelledImage> images, List<String> labels,
-                                                    Progress progress, BooleanSupplier stop) throws TrainingException {
-        List<DetectionScores.Scored> out = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            if (stop.getAsBoolean()) {
-                throw TrainingException.cancelledDuring(TrainingProgress.EVALUATING);
-            }
-            LabelledImage li = images.get(i);
-            Mat bgr = DetectorPass.read(li.jpeg());
-            if (bgr == null) {
-                LOG.warn("evaluation image {} cannot be read; skipped", li.jpeg());
-                continue;
-            }
-            try {
-                pass.run(bgr);
-                out.add(new DetectionScores.Scored(pass.detections(bgr.cols(), bgr.rows(), settings.scoreFloor(), null,
-                        settings.maxDetections(), settings.nmsIou(), labels), li.truth()));
-            } finally {
-                bgr.close();
-            }
-            progress.image(TrainingProgress.EVALUATING, i + 1, images.size());
-        }
-        return out;
-    }
-
     /** Progress events and the ETA: per-image and per-epoch times measured as the run goes. */
     static final class Progress {
         private final TrainingListener listener;
@@ -335,7 +290,7 @@ public final class HeadTrainer {
             listener.progress(new TrainingProgress(TrainingProgress.TRAINING, epoch, epochs, loss, eta(), epoch, epochs));
         }
 
-        /** Remaining: feature images, epochs, then train + 2 x validation evaluation passes. */
+        /** Remaining: feature images, epochs, then the judge's passes (2 x training + 2 x validation images). */
         long eta() {
             if (images == 0) {
                 return -1;
@@ -343,7 +298,7 @@ public final class HeadTrainer {
             double perImage = imageNanos / (double) images;
             int featuresLeft = phase.equals(TrainingProgress.FEATURES) ? trainImages - images : 0;
             double perEpoch = epochsDone > 0 ? epochNanos / (double) epochsDone : perImage * trainImages / 4.0;
-            int evalLeft = trainImages + 2 * validationImages - evaluated;
+            int evalLeft = 2 * trainImages + 2 * validationImages - evaluated;
             double left = featuresLeft * perImage + (epochs - epochsDone) * perEpoch + evalLeft * perImage;
             return (long) (left / 1e6);
         }

@@ -21,7 +21,8 @@ package io.edgetune.trainer;
  * @param seed                 seeds every random choice: same inputs and seed, same model
  * @param threads              interpreter threads
  * @param anchors              anchor scheme (as in the model manifest)
- * @param scoreThreshold       the gateway's score threshold for classes without their own (evaluation)
+ * @param scoreThreshold       the gateway's score threshold for classes without their own: the operating point
+ *                             the base model is judged at as the gateway runs it
  * @param nmsIou               the gateway's NMS IoU
  * @param maxDetections        the gateway's detections per frame
  * @param scoreFloor           lowest score kept when ranking detections for AP and choosing thresholds
@@ -47,16 +48,23 @@ public record TrainerSettings(int epochs, double learningRate, int batchSize, do
         }
     }
 
-    /** Six epochs of Adam at 1e-3, 3:1 hard negatives, the gateway's defaults (0.5 score, 0.5 NMS IoU, 50 boxes). */
+    /** Six epochs of Adam at 1e-3, 3:1 hard negatives, the gateway's defaults (0.4 score, 0.5 NMS IoU, 50 boxes). */
     public static TrainerSettings defaults() {
         return new TrainerSettings(6, 1e-3, 32, 1e-2, 0.5, 0.4, 0.4, 20, 3, 48, 16, 512, 42L, 2,
-                "ssd-mobilenet-v2:300", 0.5f, 0.5f, 50, 0.05f, true);
+                "ssd-mobilenet-v2:300", 0.4f, 0.5f, 50, 0.05f, true);
     }
 
     public TrainerSettings withEpochs(int n) {
         return new TrainerSettings(n, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
                 negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
                 scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
+    }
+
+    /** The same settings judged at another gateway operating threshold (the gateway's {@code score.threshold}). */
+    public TrainerSettings withScoreThreshold(float t) {
+        return new TrainerSettings(epochs, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
+                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
+                t, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
     }
 
     public TrainerSettings withSeed(long s) {

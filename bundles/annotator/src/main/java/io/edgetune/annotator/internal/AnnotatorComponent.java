@@ -135,10 +135,11 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
         @AttributeDefinition(name = "Epochs", min = "1")
         int train_epochs() default 12;
 
-        @AttributeDefinition(name = "AP tolerance", description = "A retrained model is published when its F1 at the operating "
-                + "thresholds beats the gateway model's on the validation frames and its AP@0.5 is at most this much lower.",
-                min = "0", max = "1")
-        double publish_ap_tolerance() default 0.02;
+        @AttributeDefinition(name = "Gateway score threshold", description = "The score threshold the gateways run (their "
+                + "detector's score.threshold): the operating point the gateway's model is scored at, to say how much of a "
+                + "round's gain comes from choosing thresholds alone. Publication compares both models at thresholds chosen "
+                + "the same way on the training frames (docs/annotator.md).", min = "0.01", max = "0.99")
+        float gateway_score_threshold() default 0.4f;
 
         @AttributeDefinition(name = "Signing key file", description = "Ed25519 private key (PKCS#8, PEM or base64) the model packages are "
                 + "signed with; the gateways trust its public key. Empty: rounds train and evaluate but deliver nothing.", required = false)

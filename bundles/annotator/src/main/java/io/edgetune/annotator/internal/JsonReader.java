@@ -8,8 +8,12 @@ import java.util.Map;
 /** A small strict JSON reader (objects, arrays, strings, numbers, literals): the detections carried by samples, COCO files in tests. Throws IllegalArgumentException on malformed text. */
 public final class JsonReader {
 
+    /** Deeper documents are refused: a hostile sample payload must not overflow the ingest thread's stack. */
+    static final int MAX_DEPTH = 64;
+
     private final String s;
     private int i;
+    private int depth;
 
     private JsonReader(String s) {
         this.s = s;
@@ -33,9 +37,13 @@ public final class JsonReader {
         char c = s.charAt(i);
         switch (c) {
             case '{':
-                return object();
             case '[':
-                return array();
+                if (++depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH + " levels");
+                }
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
             case '"':
                 return string();
             case 't':

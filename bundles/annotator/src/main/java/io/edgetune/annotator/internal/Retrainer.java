@@ -8,6 +8,7 @@ import io.edgetune.model.delivery.ModelPackager;
 import io.edgetune.trainer.Evaluation;
 import io.edgetune.trainer.HeadTrainer;
 import io.edgetune.trainer.LabelledImage;
+import io.edgetune.trainer.ModelJudge;
 import io.edgetune.trainer.TrainerSettings;
 import io.edgetune.trainer.TrainingException;
 import io.edgetune.trainer.TrainingProgress;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Retraining rounds, one at a time on their own thread: the camera's training
  * split goes to the {@link HeadTrainer} with the model the gateway runs as the
  * base; the result is evaluated on the validation split against the teacher
- * labels, and only a model that beats the gateway's ({@link #beats}) is
- * stored, signed and delivered. Every round, delivered or not, is appended to the dataset's
+ * labels, and only a model that beats the gateway's when both are judged the
+ * same way ({@link ModelJudge.Verdict#publishable()}) is stored, signed and delivered. Every round, delivered or not, is appended to the dataset's
  * {@code rounds.log} (one JSON object per line) with its figures and the
  * gateway's answer.
  */
@@ -49,16 +50,15 @@ public final class Retrainer implements AutoCloseable {
     public record Settings(boolean auto, int minTrain, int minValidation, int everyNew, TrainerSettings trainer,
                            Path baseModel, String baseVersion, Path modelsRoot, Path signingKey, boolean deliver,
                            int chunkBytes, long timeoutMillis, List<String> labels, int inputWidth, int inputHeight,
-                           String anchors, String account, String clientId, double apTolerance) {
+                           String anchors, String account, String clientId) {
 
         static Settings from(AnnotatorComponent.Config c, ModelDescriptor active) {
             String key = c.signing_key_file().trim();
             return new Settings(c.train_auto(), c.train_min_images(), c.train_min_validation(), c.train_every_new_images(),
-                    TrainerSettings.defaults().withEpochs(c.train_epochs()), Paths.get(expandHome(c.base_model_path())),
+                    TrainerSettings.defaults().withEpochs(c.train_epochs()).withScoreThreshold(c.gateway_score_threshold()), Paths.get(expandHome(c.base_model_path())),
                     c.base_model_version(), Paths.get(c.models_root()), key.isEmpty() ? null : Paths.get(expandHome(key)),
                     c.deliver(), c.delivery_chunk_kib() * 1024, c.delivery_timeout_seconds() * 1000L, active.labels(),
-                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id(),
-                    c.publish_ap_tolerance());
+                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id());
         }
     }
 
@@ -76,6 +76,7 @@ public final class Retrainer implements AutoCloseable {
     private volatile TrainingStatus status = TrainingStatus.idle();
     private volatile boolean closed;
     private volatile Thread worker;
+    private volatile String lastRoundMessage;
 
     public Retrainer(Settings settings) {
         this.settings = settings;
@@ -93,11 +94,14 @@ public final class Retrainer implements AutoCloseable {
         this.delivery = d;
     }
 
-    /** Counts a new labelled sample; starts a round when automatic rounds are on and the camera has enough. */
+    /**
+     * Counts a new labelled sample; starts a round when automatic rounds are on and the camera has enough.
+     * Otherwise the status says what the next round waits for (the review page shows it).
+     */
     void sampleAdded(String gateway, String camera) {
         String key = gateway + "/" + camera;
         int fresh = newSinceRound.merge(key, 1, Integer::sum);
-        if (!settings.auto() || fresh < settings.everyNew() || running.get()) {
+        if (running.get()) {
             return;
         }
         CocoDataset d = ingest == null ? null : ingest.datasets().get(key);
@@ -114,8 +118,49 @@ public final class Retrainer implements AutoCloseable {
                 default -> { }
             }
         }
-        if (train >= settings.minTrain() && val >= settings.minValidation()) {
+        String waiting = waitingFor(settings, fresh, train, val);
+        if (waiting == null) {
             request(gateway, camera);
+        } else {
+            waiting(gateway, camera, waiting);
+        }
+    }
+
+    /**
+     * What the next automatic round of a camera waits for, for people ("waiting for 37 more new frames (23/60),
+     * 8 more validation frames (2/10)"); null when it may start now.
+     */
+    static String waitingFor(Settings s, int fresh, int train, int val) {
+        if (!s.auto()) {
+            return "automatic rounds are off: start one with Retrain now";
+        }
+        List<String> need = new ArrayList<>();
+        if (fresh < s.everyNew()) {
+            need.add((s.everyNew() - fresh) + " more new labelled frames (" + fresh + "/" + s.everyNew() + ")");
+        }
+        if (train < s.minTrain()) {
+            need.add((s.minTrain() - train) + " more training frames (" + train + "/" + s.minTrain() + ")");
+        }
+        if (val < s.minValidation()) {
+            need.add((s.minValidation() - val) + " more validation frames (" + val + "/" + s.minValidation() + ")");
+        }
+        return need.isEmpty() ? null : "next round waiting for " + String.join(", ", need);
+    }
+
+    /** Shows what the next round waits for, keeping the last round's state and figures when there was one. */
+    private void waiting(String gateway, String camera, String what) {
+        TrainingStatus s = status;
+        long now = System.currentTimeMillis();
+        if (running.get()) {
+            return;
+        }
+        if (s.state().equals("IDLE") || s.state().equals("WAITING")) {
+            status = new TrainingStatus("WAITING", gateway, camera, 0, 0, Double.NaN, -1, 0, now, Map.of(), null,
+                    gateway + "/" + camera + ": " + what);
+        } else {
+            String last = lastRoundMessage != null ? lastRoundMessage : s.message();
+            status = new TrainingStatus(s.state(), s.gateway(), s.camera(), s.epoch(), s.epochs(), s.loss(), s.etaMillis(),
+                    s.startedMillis(), now, s.metrics(), s.modelVersion(), last + "; " + gateway + "/" + camera + ": " + what);
         }
     }
 
@@ -125,6 +170,7 @@ public final class Retrainer implements AutoCloseable {
             return false;
         }
         newSinceRound.put(gateway + "/" + camera, 0);
+        lastRoundMessage = null;
         long now = System.currentTimeMillis();
         status = new TrainingStatus("EXTRACTING", gateway, camera, 0, 0, Double.NaN, -1, now, now, Map.of(), null, "starting");
         Thread t = new Thread(() -> {
@@ -152,6 +198,7 @@ public final class Retrainer implements AutoCloseable {
         status = new TrainingStatus(state, s.gateway(), s.camera(), s.epoch(), s.epochs(), s.loss(), state.equals("DONE")
                 || state.equals("FAILED") || state.equals("REJECTED") ? 0 : s.etaMillis(), s.startedMillis(),
                 System.currentTimeMillis(), s.metrics(), s.modelVersion(), message);
+        lastRoundMessage = message;
     }
 
     private void round(String gateway, String camera) throws Exception {
@@ -181,30 +228,36 @@ public final class Retrainer implements AutoCloseable {
                 () -> closed);
         Map<String, Double> metrics = new LinkedHashMap<>();
         agreement(d, metrics);
-        put(metrics, "base", r.base());
-        put(metrics, "retrained", r.retrained());
+        ModelJudge.Verdict v = r.verdict();
+        put(metrics, "base", v.baseAtGateway());
+        put(metrics, "base.tuned", v.baseTuned());
+        put(metrics, "retrained", v.candidate());
+        metrics.put("gain.thresholds.f1", v.thresholdGain());
+        metrics.put("gain.weights.f1", v.weightsGain());
+        metrics.put("gain.weights.ap50", v.apGain());
+        metrics.put("gateway.threshold", (double) settings.trainer().scoreThreshold());
         metrics.put("train.images", (double) r.trainImages());
         metrics.put("train.positives", (double) r.positives());
         metrics.put("train.epochs", (double) r.epochs());
         metrics.put("train.ms", (double) r.trainMillis());
         r.thresholds().forEach((label, t) -> metrics.put("threshold." + label, t));
+        v.baseThresholds().forEach((label, t) -> metrics.put("base.threshold." + label, t));
         TrainingStatus s = status;
         status = new TrainingStatus("EVALUATING", gateway, camera, s.epoch(), s.epochs(), s.loss(), 0, s.startedMillis(),
                 System.currentTimeMillis(), Map.copyOf(metrics), null, String.format(java.util.Locale.ROOT,
-                "validation AP@0.5 %.3f (gateway's %s) -> %.3f", r.base().ap50(), gatewayVersion, r.retrained().ap50()));
+                "%s", gains(v, gatewayVersion)));
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("time", System.currentTimeMillis());
         record.put("gateway", gateway);
         record.put("camera", camera);
         record.put("base", gatewayVersion);
         record.put("metrics", metrics);
-        if (!beats(r.base(), r.retrained(), settings.apTolerance())) {
+        record.put("judged", gains(v, gatewayVersion));
+        if (!v.publishable()) {
             record.put("outcome", "not better than the gateway's model: not published");
             appendRound(d, record);
-            update("REJECTED", "not published: on the validation frames F1 " + fmt(f1(r.retrained())) + " vs " + fmt(f1(r.base()))
-                    + ", AP@0.5 " + fmt(r.retrained().ap50()) + " vs " + fmt(r.base().ap50()) + " of " + gatewayVersion);
-            LOG.info("retrained model for {}/{} not published: F1 {} vs {}, AP@0.5 {} vs {}", gateway, camera, fmt(f1(r.retrained())),
-                    fmt(f1(r.base())), fmt(r.retrained().ap50()), fmt(r.base().ap50()));
+            update("REJECTED", "not published: " + gains(v, gatewayVersion));
+            LOG.info("retrained model for {}/{} not published: {}", gateway, camera, gains(v, gatewayVersion));
             return;
         }
         String version = camera + "-" + VERSION_TIME.format(java.time.Instant.now());
@@ -215,8 +268,7 @@ public final class Retrainer implements AutoCloseable {
         record.put("version", version);
         status = new TrainingStatus("DELIVERING", gateway, camera, status.epoch(), status.epochs(), status.loss(), -1,
                 status.startedMillis(), System.currentTimeMillis(), Map.copyOf(metrics), version, "model " + version + " stored");
-        LOG.info("retrained model {} for {}/{}: validation AP@0.5 {} -> {}, recall {} -> {}", version, gateway, camera,
-                fmt(r.base().ap50()), fmt(r.retrained().ap50()), fmt(r.base().recall()), fmt(r.retrained().recall()));
+        LOG.info("retrained model {} for {}/{}: {}", version, gateway, camera, gains(v, gatewayVersion));
         Delivery dl = delivery;
         if (!settings.deliver() || settings.signingKey() == null || dl == null) {
             String why = !settings.deliver() ? "delivery is off" : settings.signingKey() == null ? "no signing key configured"
@@ -266,15 +318,15 @@ public final class Retrainer implements AutoCloseable {
     }
 
     /**
-     * The publication rule. What the gateway reports are the boxes above its
-     * thresholds, so the retrained model (with its per-class thresholds) must
-     * find the teacher's objects better at the operating point (higher F1 of
-     * recall and precision on the validation frames), and its ranking must not
-     * get worse: AP@0.5 at least the gateway model's minus a small tolerance
-     * for the noise of a few dozen validation frames.
+     * The round's figures for people: on the validation frames, F1 of the gateway's model at the gateway's
+     * threshold, what thresholds alone add (same weights, thresholds chosen on the training frames), what the
+     * new weights add (both models' thresholds chosen the same way) and AP@0.5 of both.
      */
-    static boolean beats(Evaluation base, Evaluation retrained, double apTolerance) {
-        return f1(retrained) > f1(base) && retrained.ap50() >= base.ap50() - apTolerance;
+    static String gains(ModelJudge.Verdict v, String gatewayVersion) {
+        return String.format(java.util.Locale.ROOT, "on the validation frames F1 %.3f (%s at the gateway's threshold %.2f) "
+                        + "%+.3f from thresholds alone %+.3f from the new weights = %.3f; AP@0.5 %.3f -> %.3f",
+                ModelJudge.f1(v.baseAtGateway()), gatewayVersion, v.baseAtGateway().threshold(), v.thresholdGain(),
+                v.weightsGain(), ModelJudge.f1(v.candidate()), v.baseTuned().ap50(), v.candidate().ap50());
     }
 
     /**
@@ -315,8 +367,7 @@ public final class Retrainer implements AutoCloseable {
     }
 
     static double f1(Evaluation e) {
-        double s = e.recall() + e.precision();
-        return s > 0 ? 2 * e.recall() * e.precision() / s : 0;
+        return ModelJudge.f1(e);
     }
 
     private static void put(Map<String, Double> m, String prefix, Evaluation e) {

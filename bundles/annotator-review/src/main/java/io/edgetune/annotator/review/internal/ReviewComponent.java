@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * optional: without it the page stays up and says "annotator not running".
  */
 @Designate(ocd = ReviewComponent.Config.class)
-@Component(name = ReviewComponent.PID, immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(name = ReviewComponent.PID, immediate = true, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = ConfigurableComponent.class)
 public class ReviewComponent implements ConfigurableComponent {
 
-    static final String PID = "io.edgetune.annotator.review";
+    static final String PID = "io.edgetune.annotator.review.Review";
     static final String DEFAULT_PREFIX = "/edgetune/review";
     private static final Logger LOG = LoggerFactory.getLogger(ReviewComponent.class);
 

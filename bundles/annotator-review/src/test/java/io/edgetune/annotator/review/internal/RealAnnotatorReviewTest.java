@@ -298,6 +298,9 @@ public class RealAnnotatorReviewTest {
         assertEquals((int) summary().teacherBoxesPerClass().getOrDefault("Person", 0), pageCount("Person"));
         assertTrue(pageCount("Person") < personsBefore);
 
+        // the training panel says what the next round waits for (here: automatic rounds are off)
+        waitFor("the page says what the next round waits for", d -> text("train-state").equals("WAITING")
+                && text("train-message").equals(GATEWAY + "/" + CAMERA + ": automatic rounds are off: start one with Retrain now"));
         // the training panel mirrors the annotator's retrainer; Retrain now starts a real round
         assertEquals(annotator.training().state(), text("train-state"));
         browser.findElement(By.id("train-now")).click();

@@ -63,8 +63,8 @@ public class ReviewBundleInFelixTest {
         BundleContext ctx = felix.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         Path dir = Paths.get("target", "felix-bundles");
-        for (String name : new String[] {"org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component", "org.apache.felix.scr",
-                "org.apache.felix.http.servlet-api", "org.apache.felix.http.jetty"}) {
+        for (String name : new String[] {"org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
+                "org.apache.felix.configadmin", "org.apache.felix.scr", "org.apache.felix.http.servlet-api", "org.apache.felix.http.jetty"}) {
             installed.add(ctx.installBundle(dir.resolve(name + ".jar").toUri().toString()));
         }
         // the bundle as bnd built it: target/classes holds its manifest, DS and MetaType XML
@@ -75,6 +75,24 @@ public class ReviewBundleInFelixTest {
         for (Bundle b : installed) {
             b.start();
         }
+        configure(ctx);
+    }
+
+    /** The review component needs a configuration (configuration-policy require), as a runtime's .cfg file gives it. */
+    private static void configure(BundleContext ctx) throws Exception {
+        org.osgi.framework.ServiceReference<?> ref = null;
+        for (long end = System.currentTimeMillis() + 10_000; ref == null && System.currentTimeMillis() < end; Thread.sleep(50)) {
+            org.osgi.framework.ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null);
+            ref = refs == null ? null : refs[0];
+        }
+        assertTrue("ConfigurationAdmin registered", ref != null);
+        Object ca = ctx.getService(ref);
+        java.lang.reflect.Method get = ca.getClass().getMethod("getConfiguration", String.class, String.class);
+        get.setAccessible(true);
+        Object config = get.invoke(ca, ReviewComponent.PID, null);
+        java.lang.reflect.Method update = config.getClass().getMethod("update", java.util.Dictionary.class);
+        update.setAccessible(true);
+        update.invoke(config, new java.util.Hashtable<>(Map.of("kura.service.pid", ReviewComponent.PID)));
     }
 
     @AfterClass
