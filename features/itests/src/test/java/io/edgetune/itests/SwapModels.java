@@ -1,0 +1,44 @@
+package io.edgetune.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A second model that differs from the base model in its weights, for hot
+ * swap tests: the lowest mantissa bit of fp16 weights in the middle of the
+ * file (the weight buffers; the flatbuffer's tables sit at its ends) is
+ * flipped, so the graph is the same, the SHA-256 differs and the detector has
+ * to build a new interpreter.
+ */
+final class SwapModels {
+
+    private SwapModels() {
+    }
+
+    static Path differentPackage(Path assets, String version) throws IOException {
+        byte[] model = Files.readAllBytes(assets.resolve("ssd_mobilenetv2_oidv4_fp16.tflite"));
+        for (int i = (int) (model.length * 0.4) & ~1; i < model.length * 0.6; i += 64) {
+            model[i] ^= 1;
+        }
+        Path dir = Files.createTempDirectory("swap-model");
+        Files.write(dir.resolve("model.tflite"), model);
+        Files.copy(assets.resolve("oidv4_labelmap.txt"), dir.resolve("labels.txt"));
+        String manifest = "{\"version\": \"" + version + "\", \"sha256\": \"" + sha256(model)
+                + "\", \"inputWidth\": 300, \"inputHeight\": 300, \"baseVersion\": \"base-oidv4\"}";
+        Files.writeString(dir.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
+        return dir;
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
