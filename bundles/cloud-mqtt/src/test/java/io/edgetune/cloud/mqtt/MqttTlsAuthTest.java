@@ -65,8 +65,10 @@ public class MqttTlsAuthTest {
         trustStore = pki.resolve("trust.p12");
         Path passwords = pki.resolve("passwd");
         Files.writeString(passwords, "");
-        run(pki, "mosquitto_passwd", "-b", passwords.toString(), "gateway", "s3cret");
-        run(pki, "mosquitto_passwd", "-b", passwords.toString(), "cloud", "cl0ud");
+        // On a fresh machine this test may run before any other has installed mosquitto.
+        String mosquittoPasswd = TestBroker.mosquittoTool("mosquitto_passwd");
+        run(pki, mosquittoPasswd, "-b", passwords.toString(), "gateway", "s3cret");
+        run(pki, mosquittoPasswd, "-b", passwords.toString(), "cloud", "cl0ud");
         broker = TestBroker.mosquitto(tmp.newFolder("broker").toPath(), List.of(
                 "cafile " + pki.resolve("ca.pem"),
                 "certfile " + pki.resolve("server.pem"),

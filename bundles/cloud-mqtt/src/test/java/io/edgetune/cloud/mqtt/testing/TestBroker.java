@@ -50,6 +50,11 @@ public abstract class TestBroker implements AutoCloseable {
     }
 
     /** Mosquitto with extra configuration lines (TLS files, password file...) for its listener. */
+    /** Path of a tool of Debian's mosquitto package (e.g. mosquitto_passwd), installed with apt-get if missing. */
+    public static String mosquittoTool(String tool) throws Exception {
+        return Mosquitto.installed(tool);
+    }
+
     public static TestBroker mosquitto(Path dataDir, List<String> extraConfig) throws IOException {
         return new Mosquitto(dataDir, extraConfig);
     }
@@ -141,7 +146,12 @@ public abstract class TestBroker implements AutoCloseable {
         }
 
         static synchronized String executable() throws Exception {
-            for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto"}) {
+            return installed("mosquitto");
+        }
+
+        /** Debian's mosquitto tool (mosquitto_passwd, mosquitto_pub ...), installing the package if missing. */
+        static synchronized String installed(String tool) throws Exception {
+            for (String candidate : new String[] {"/usr/sbin/" + tool, "/usr/bin/" + tool}) {
                 if (Files.isExecutable(Path.of(candidate))) {
                     return candidate;
                 }
@@ -151,12 +161,12 @@ public abstract class TestBroker implements AutoCloseable {
                 throw new IllegalStateException("mosquitto is not installed and 'apt-get install -y mosquitto' failed;"
                         + " install it (Debian package mosquitto) to run the broker tests");
             }
-            for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto"}) {
+            for (String candidate : new String[] {"/usr/sbin/" + tool, "/usr/bin/" + tool}) {
                 if (Files.isExecutable(Path.of(candidate))) {
                     return candidate;
                 }
             }
-            throw new IllegalStateException("apt-get installed mosquitto but no executable was found in /usr/sbin or /usr/bin");
+            throw new IllegalStateException("apt-get installed mosquitto but " + tool + " was found in neither /usr/sbin nor /usr/bin");
         }
 
         @Override
