@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -44,6 +45,15 @@ public final class KuraSignatures {
             "Ljava/lang/FunctionalInterface;", "@FunctionalInterface",
             "Lorg/osgi/annotation/versioning/ProviderType;", "@ProviderType",
             "Lorg/osgi/annotation/versioning/ConsumerType;", "@ConsumerType");
+
+    /** Records a signature-relevant annotation (by its descriptor); never visits the annotation's values. */
+    private static AnnotationVisitor noteAnnotation(Set<String> into, String descriptor) {
+        String shortName = ANNOTATIONS.get(descriptor);
+        if (shortName != null) {
+            into.add(shortName);
+        }
+        return null;
+    }
 
     private final Map<String, String> packages = new LinkedHashMap<>();
     private final Map<String, TypeSig> types = new LinkedHashMap<>();
@@ -383,10 +393,7 @@ public final class KuraSignatures {
 
         @Override
         public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
-            if (ANNOTATIONS.containsKey(descriptor)) {
-                typeAnnotations.add(ANNOTATIONS.get(descriptor));
-            }
-            return null;
+            return noteAnnotation(typeAnnotations, descriptor);
         }
 
         @Override
@@ -402,22 +409,14 @@ public final class KuraSignatures {
             return new FieldVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String d, boolean v) {
-                    if (ANNOTATIONS.containsKey(d)) {
-                        annotations.add(ANNOTATIONS.get(d));
-                    }
-                    return null;
+                    return noteAnnotation(annotations, d);
                 }
 
                 @Override
                 public void visitEnd() {
                     StringBuilder b = new StringBuilder(owner).append('#');
                     b.append(visibility(fAccess));
-                    if ((fAccess & Opcodes.ACC_STATIC) != 0) {
-                        b.append(" static");
-                    }
-                    if ((fAccess & Opcodes.ACC_FINAL) != 0) {
-                        b.append(" final");
-                    }
+                    modifiers(b, fAccess, false, false);
                     b.append(' ').append(name).append(':').append(javaName(Type.getType(descriptor)));
                     if (value != null) {
                         b.append(" = ").append(constant(value));
@@ -437,26 +436,14 @@ public final class KuraSignatures {
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String d, boolean v) {
-                    if (ANNOTATIONS.containsKey(d)) {
-                        annotations.add(ANNOTATIONS.get(d));
-                    }
-                    return null;
+                    return noteAnnotation(annotations, d);
                 }
 
                 @Override
                 public void visitEnd() {
                     boolean inInterface = (access & Opcodes.ACC_INTERFACE) != 0;
                     StringBuilder b = new StringBuilder(owner).append('#').append(visibility(mAccess));
-                    if ((mAccess & Opcodes.ACC_STATIC) != 0) {
-                        b.append(" static");
-                    } else if ((mAccess & Opcodes.ACC_ABSTRACT) != 0) {
-                        b.append(" abstract");
-                    } else if (inInterface && !name.equals("<init>")) {
-                        b.append(" default");
-                    }
-                    if ((mAccess & Opcodes.ACC_FINAL) != 0) {
-                        b.append(" final");
-                    }
+                    modifiers(b, mAccess, true, inInterface && !name.equals("<init>"));
                     b.append(' ').append(name).append('(');
                     Type[] params = Type.getArgumentTypes(descriptor);
                     for (int i = 0; i < params.length; i++) {
@@ -481,6 +468,20 @@ public final class KuraSignatures {
                     members.add(b.toString());
                 }
             };
+        }
+
+        /** " static", " abstract" or " default" (methods only), then " final", as the pinned files spell them. */
+        private void modifiers(StringBuilder b, int memberAccess, boolean method, boolean mayBeDefault) {
+            if ((memberAccess & Opcodes.ACC_STATIC) != 0) {
+                b.append(" static");
+            } else if (method && (memberAccess & Opcodes.ACC_ABSTRACT) != 0) {
+                b.append(" abstract");
+            } else if (method && mayBeDefault) {
+                b.append(" default");
+            }
+            if ((memberAccess & Opcodes.ACC_FINAL) != 0) {
+                b.append(" final");
+            }
         }
 
         @Override

@@ -36,18 +36,20 @@ public class ModelInfoBuilder {
         return b;
     }
 
+    /** A null or empty platform leaves the platform as it was. */
     public ModelInfoBuilder platform(String platform) {
-        if (platform != null && !platform.isEmpty()) {
-            this.platform = Optional.of(platform);
-        }
+        this.platform = nonEmptyOr(platform, this.platform);
         return this;
     }
 
+    /** A null or empty version leaves the version as it was. */
     public ModelInfoBuilder version(String version) {
-        if (version != null && !version.isEmpty()) {
-            this.version = Optional.of(version);
-        }
+        this.version = nonEmptyOr(version, this.version);
         return this;
+    }
+
+    private static Optional<String> nonEmptyOr(String value, Optional<String> current) {
+        return value == null || value.isEmpty() ? current : Optional.of(value);
     }
 
     public ModelInfoBuilder addParameter(String name, Object parameter) {
