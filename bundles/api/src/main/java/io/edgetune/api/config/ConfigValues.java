@@ -50,6 +50,14 @@ public final class ConfigValues {
         return value;
     }
 
+    /** {@code value} when {@code value >= min} (NaN is not); else {@code "<key> must be at least <min>, not <value>"}. */
+    public static double atLeast(String key, double value, double min) {
+        if (!(value >= min)) {
+            throw new IllegalArgumentException(key + " must be at least " + number(min) + ", not " + number(value));
+        }
+        return value;
+    }
+
     /** {@code value} when {@code value >= min}; else {@code "<key> must be at least <min>, not <value>"}. */
     public static int atLeast(String key, int value, int min) {
         return (int) atLeast(key, (long) value, (long) min);

@@ -30,6 +30,9 @@ public class ConfigValuesTest {
         assertEquals("max.message.bytes must be at least 1024, not 10",
                 refusal(() -> ConfigValues.atLeast("max.message.bytes", 10, 1024)));
         assertEquals("budget must be at least 1, not 0", refusal(() -> ConfigValues.atLeast("budget", 0L, 1L)));
+        assertEquals(0.01, ConfigValues.atLeast("max.rate", 0.01, 0.01), 0);
+        assertEquals("max.rate must be at least 0.01, not 0", refusal(() -> ConfigValues.atLeast("max.rate", 0.0, 0.01)));
+        assertEquals("max.rate must be at least 0.01, not NaN", refusal(() -> ConfigValues.atLeast("max.rate", Double.NaN, 0.01)));
     }
 
     @Test
