@@ -5,8 +5,10 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A property map seen through a component's typed configuration interface
@@ -128,59 +130,45 @@ public final class TypedConfig {
             throw new IllegalArgumentException(key + " must be one of " + java.util.Arrays.toString(target.getEnumConstants())
                     + ", not '" + v + "'");
         }
-        if (v instanceof Number num) {
-            return number(target, num);
+        Numeric numeric = NUMERIC.get(target);
+        if (numeric != null) {
+            if (v instanceof Number num) {
+                return numeric.of().apply(num);
+            }
+            try {
+                return numeric.parse().apply(v.toString());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be " + (numeric.integral() ? "an integer" : "a number")
+                        + ", not '" + v + "'");
+            }
         }
         String s = v.toString();
-        try {
-            if (target == int.class || target == Integer.class) {
-                return Integer.parseInt(s);
-            }
-            if (target == long.class || target == Long.class) {
-                return Long.parseLong(s);
-            }
-            if (target == short.class || target == Short.class) {
-                return Short.parseShort(s);
-            }
-            if (target == byte.class || target == Byte.class) {
-                return Byte.parseByte(s);
-            }
-            if (target == double.class || target == Double.class) {
-                return Double.parseDouble(s);
-            }
-            if (target == float.class || target == Float.class) {
-                return Float.parseFloat(s);
-            }
-        } catch (NumberFormatException e) {
-            boolean integral = target != double.class && target != Double.class && target != float.class && target != Float.class;
-            throw new IllegalArgumentException(key + " must be " + (integral ? "an integer" : "a number") + ", not '" + s + "'");
-        }
         if ((target == char.class || target == Character.class) && s.length() > 0) {
             return s.charAt(0);
         }
         throw new IllegalArgumentException(key + ": a " + target.getSimpleName() + " cannot be read from '" + s + "'");
     }
 
-    private static Object number(Class<?> target, Number n) {
-        if (target == int.class || target == Integer.class) {
-            return n.intValue();
-        }
-        if (target == long.class || target == Long.class) {
-            return n.longValue();
-        }
-        if (target == double.class || target == Double.class) {
-            return n.doubleValue();
-        }
-        if (target == float.class || target == Float.class) {
-            return n.floatValue();
-        }
-        if (target == short.class || target == Short.class) {
-            return n.shortValue();
-        }
-        if (target == byte.class || target == Byte.class) {
-            return n.byteValue();
-        }
-        return n.toString();
+    /** How a number type is read from a string (as SCR reads it) and from another number. */
+    private record Numeric(Function<String, Object> parse, Function<Number, Object> of, boolean integral) {
+    }
+
+    private static final Map<Class<?>, Numeric> NUMERIC = numericTypes();
+
+    private static Map<Class<?>, Numeric> numericTypes() {
+        Map<Class<?>, Numeric> m = new HashMap<>();
+        put(m, new Numeric(Integer::valueOf, Number::intValue, true), int.class, Integer.class);
+        put(m, new Numeric(Long::valueOf, Number::longValue, true), long.class, Long.class);
+        put(m, new Numeric(Short::valueOf, Number::shortValue, true), short.class, Short.class);
+        put(m, new Numeric(Byte::valueOf, Number::byteValue, true), byte.class, Byte.class);
+        put(m, new Numeric(Double::valueOf, Number::doubleValue, false), double.class, Double.class);
+        put(m, new Numeric(Float::valueOf, Number::floatValue, false), float.class, Float.class);
+        return Map.copyOf(m);
+    }
+
+    private static void put(Map<Class<?>, Numeric> m, Numeric n, Class<?> primitive, Class<?> boxed) {
+        m.put(primitive, n);
+        m.put(boxed, n);
     }
 
     /** What SCR returns for a property that is neither set nor defaulted. */
@@ -197,7 +185,7 @@ public final class TypedConfig {
         if (type == char.class) {
             return (char) 0;
         }
-        return number(type, 0);
+        return NUMERIC.get(type).of().apply(0);
     }
 
     private static Object[] boxed(Object array) {

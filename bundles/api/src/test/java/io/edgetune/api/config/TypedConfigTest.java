@@ -33,12 +33,11 @@ public class TypedConfigTest {
 
     @Test
     public void methodNamesReadTheirDs14PropertyNames() {
-        assertEquals("websocket.port", TypedConfig.propertyName("websocket_port"));
-        assertEquals("budget_bytes", TypedConfig.propertyName("budget__bytes"));
-        assertEquals("a$b", TypedConfig.propertyName("a$$b"));
-        assertEquals("ab", TypedConfig.propertyName("a$b"));
-        assertEquals("my-name", TypedConfig.propertyName("my$_$name"));
-        assertEquals("CloudPublisher.target", TypedConfig.propertyName("CloudPublisher_target"));
+        String[][] methodAndProperty = {{"websocket_port", "websocket.port"}, {"budget__bytes", "budget_bytes"},
+            {"a$$b", "a$b"}, {"a$b", "ab"}, {"my$_$name", "my-name"}, {"CloudPublisher_target", "CloudPublisher.target"}};
+        for (String[] c : methodAndProperty) {
+            assertEquals(c[0], c[1], TypedConfig.propertyName(c[0]));
+        }
     }
 
     @Test
