@@ -5,6 +5,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import io.edgetune.api.config.TypedConfig;
+import io.edgetune.broker.internal.BrokerComponent;
 import io.edgetune.broker.internal.BrokerSettings;
 import io.edgetune.broker.internal.EmbeddedBroker;
 import java.net.InetAddress;
@@ -40,23 +42,28 @@ public class EmbeddedBrokerTest {
         return c;
     }
 
+    /** The settings the component would read from this configuration. */
+    static BrokerSettings settings(Map<String, ?> properties) {
+        return BrokerSettings.from(TypedConfig.of(BrokerComponent.Config.class, properties));
+    }
+
     @Test
     public void defaultsAreLoopbackStandardPortNoWebsocket() {
-        BrokerSettings s = BrokerSettings.from(Map.of());
+        BrokerSettings s = settings(Map.of());
         assertEquals("127.0.0.1", s.host());
         assertEquals(1883, s.port());
         assertTrue(!s.websocketEnabled());
         assertTrue(s.enabled());
         assertTrue(s.persistenceEnabled());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BrokerSettings.from(Map.of("port", "70000")));
+                () -> settings(Map.of("port", "70000")));
         assertTrue(e.getMessage(), e.getMessage().contains("port"));
     }
 
     private EmbeddedBroker startBroker(int port) throws Exception {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("port", port);
-        EmbeddedBroker broker = new EmbeddedBroker(BrokerSettings.from(cfg), tmp.newFolder("data").toPath());
+        EmbeddedBroker broker = new EmbeddedBroker(settings(cfg), tmp.newFolder("data").toPath());
         broker.start();
         return broker;
     }

@@ -1,7 +1,6 @@
 package io.edgetune.broker.internal;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -61,8 +60,9 @@ public class BrokerComponent implements ConfigurableComponent {
     private volatile Thread starter;
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) {
-        BrokerSettings settings = BrokerSettings.from(properties);
+    void activate(BundleContext context, Config config) {
+        // a rejected configuration throws here, before anything starts: SCR logs the message and the component stays inactive
+        BrokerSettings settings = BrokerSettings.from(config);
         if (!settings.enabled()) {
             LOG.info("Embedded MQTT broker disabled by configuration");
             return;

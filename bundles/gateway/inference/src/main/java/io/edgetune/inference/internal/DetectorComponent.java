@@ -1,5 +1,6 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.api.config.ConfigValues;
 import io.edgetune.api.data.DataDirectories;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.DetectionListener;
@@ -16,10 +17,8 @@ import io.edgetune.api.motion.Region;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,9 +86,13 @@ public final class DetectorComponent implements DetectorService, MotionListener,
 
     @Activate
     void activate(DetectorConfig c) {
+        // checked before anything is built: a rejected configuration starts no thread
+        EngineOptions options = engineOptions(c);
+        DetectorSettings settings = settings(c);
+        int depth = queueDepth(c);
         config = c;
-        detector = new SharedDetector(c.backend(), engineOptions(c), settings(c));
-        queue = new FairQueue<>(c.queue_depth(), r -> r.frame().release());
+        detector = new SharedDetector(c.backend(), options, settings);
+        queue = new FairQueue<>(depth, r -> r.frame().release());
         kura = new KuraInferenceAdapter(detector, () -> registry);
         running = true;
         worker = new Thread(this::work, "edgetune-detector");
@@ -100,14 +103,18 @@ public final class DetectorComponent implements DetectorService, MotionListener,
 
     @Modified
     void modified(DetectorConfig c) {
+        // a rejected change throws before anything is applied: the detector keeps running as it was
+        EngineOptions options = engineOptions(c);
+        DetectorSettings settings = settings(c);
+        int depth = queueDepth(c);
         DetectorConfig before = config;
         config = c;
-        queue.setDepth(c.queue_depth());
+        queue.setDepth(depth);
         boolean engineChanged = !before.backend().equals(c.backend()) || before.threads() != c.threads()
                 || before.use_edgetpu() != c.use_edgetpu() || !before.edgetpu_library().equals(c.edgetpu_library());
         boolean registryChanged = !before.model_dir().equals(c.model_dir()) || !before.trusted_public_key().equals(c.trusted_public_key())
                 || !before.assets_dir().equals(c.assets_dir());
-        detector.configure(c.backend(), engineOptions(c), settings(c));
+        detector.configure(c.backend(), options, settings);
         if (engineChanged || registryChanged) {
             startLoader(c, registryChanged);
         }
@@ -212,14 +219,22 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     }
 
     static EngineOptions engineOptions(DetectorConfig c) {
-        return new EngineOptions(Math.max(1, c.threads()), c.use_edgetpu(), c.edgetpu_library());
+        return new EngineOptions(ConfigValues.range("threads", c.threads(), 1, 16), c.use_edgetpu(), c.edgetpu_library());
     }
 
+    static int queueDepth(DetectorConfig c) {
+        return ConfigValues.range("queue.depth", c.queue_depth(), 1, 8);
+    }
+
+    /** The detection parameters, each checked against the range its attribute declares. */
     static DetectorSettings settings(DetectorConfig c) {
-        Detections.Mode mode = "full_frame".equals(c.mode().trim().toLowerCase(Locale.ROOT)) ? Detections.Mode.FULL_FRAME : Detections.Mode.REGIONS;
-        Set<String> allow = new LinkedHashSet<>();
-        Arrays.stream(c.class_allowlist().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(allow::add);
-        return new DetectorSettings(mode, c.score_threshold(), c.nms_iou(), Math.max(1, c.max_detections()), Set.copyOf(allow));
+        Detections.Mode mode = ConfigValues.oneOf("mode", c.mode(), "regions", "full_frame").equals("full_frame")
+                ? Detections.Mode.FULL_FRAME : Detections.Mode.REGIONS;
+        ConfigValues.range("score.threshold", c.score_threshold(), 0, 1);
+        ConfigValues.range("nms.iou", c.nms_iou(), 0, 1);
+        ConfigValues.atLeast("max.detections", c.max_detections(), 1);
+        Set<String> allow = new LinkedHashSet<>(ConfigValues.list(c.class_allowlist()));
+        return new DetectorSettings(mode, c.score_threshold(), c.nms_iou(), c.max_detections(), Set.copyOf(allow));
     }
 
     @Override

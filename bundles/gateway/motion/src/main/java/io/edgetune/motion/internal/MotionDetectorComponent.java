@@ -1,5 +1,6 @@
 package io.edgetune.motion.internal;
 
+import io.edgetune.api.config.ConfigValues;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FrameListener;
 import io.edgetune.api.motion.MotionListener;
@@ -75,13 +76,12 @@ public class MotionDetectorComponent implements FrameListener, CameraMotion, Con
 
     @Activate
     void activate(MotionConfig config) {
-        String id = config.camera_id() == null ? "" : config.camera_id().trim();
+        String id;
         MotionSettings s;
         try {
-            if (id.isEmpty()) {
-                throw new IllegalArgumentException("camera.id must not be empty");
-            }
+            id = ConfigValues.required("camera.id", config.camera_id());
             s = settings(config);
+            ConfigValues.range("queue.size", config.queue_size(), 1, 4);
         } catch (IllegalArgumentException e) {
             // keep the component so the console still shows it; it ignores frames until fixed
             LOG.error("motion detector configuration rejected: {}", e.getMessage());
@@ -91,7 +91,7 @@ public class MotionDetectorComponent implements FrameListener, CameraMotion, Con
                 ? new MotionWorker.Debug(new File(config.debug_dir()), config.debug_every_frames(), config.debug_max_files())
                 : null;
         cameraId = id;
-        worker = new MotionWorker(id, new MotionEngine(s), Math.max(1, config.queue_size()), this::publish, debug);
+        worker = new MotionWorker(id, new MotionEngine(s), config.queue_size(), this::publish, debug);
         LOG.info("motion detector for camera {} started ({}, {} px high{})", id, s.model(), s.processHeight(),
                 debug != null ? ", debug snapshots in " + debug.dir() : "");
     }

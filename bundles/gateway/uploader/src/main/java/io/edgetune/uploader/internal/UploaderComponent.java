@@ -3,6 +3,7 @@ package io.edgetune.uploader.internal;
 import io.edgetune.api.detect.DetectionListener;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.detect.DetectorService;
+import io.edgetune.api.config.ConfigValues;
 import io.edgetune.api.frame.CameraService;
 import io.edgetune.api.frame.CameraStatus;
 import io.edgetune.api.frame.Frame;
@@ -16,8 +17,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -171,11 +170,12 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
 
     @Activate
     void activate(Config config) {
-        Uploader u = new Uploader(new Uploader.Settings(config.only_with_detections(), config.min_score(), config.max_rate(),
-                config.burst(), config.queue_size(), config.heartbeat_s(), config.aggregate_s()), () -> detectionsPublisher);
+        // every setting is checked before the first thread starts: a rejected configuration starts nothing
+        Checked checked = check(config);
+        Uploader u = new Uploader(checked.upload(), () -> detectionsPublisher);
         u.setKnownCameras(this::cameraIds);
         u.start();
-        PolicySampler.Settings ps = samplingSettings(config);
+        PolicySampler.Settings ps = checked.sampling();
         if (ps.anyPolicy()) {
             SampleWorker w = new SampleWorker(config.sample_queue_size(), () -> samplePublisher, config.sample_jpeg_quality());
             w.start();
@@ -183,8 +183,7 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
             policySampler = new PolicySampler(ps, w, System::currentTimeMillis);
         }
         uploader = u;
-        SampleTaker st = new SampleTaker(this::cameraIds, () -> samplePublisher,
-                Math.max(10, Math.min(100, config.sample_jpeg_quality())) / 100f);
+        SampleTaker st = new SampleTaker(this::cameraIds, () -> samplePublisher, config.sample_jpeg_quality() / 100f);
         st.start();
         sampler = st;
         if (config.status_interval_s() > 0) {
@@ -197,9 +196,39 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         }
     }
 
+    /** The settings of a configuration that passed every check. */
+    record Checked(Uploader.Settings upload, PolicySampler.Settings sampling) {
+    }
+
+    /** Checks every value against the range its attribute declares; the message names the property. */
+    static Checked check(Config c) {
+        ConfigValues.range("sample.jpeg.quality", c.sample_jpeg_quality(), 10, 100);
+        ConfigValues.range("min.score", c.min_score(), 0, 1);
+        ConfigValues.atLeast("max.rate", c.max_rate(), 0.01);
+        ConfigValues.atLeast("burst", c.burst(), 1);
+        ConfigValues.atLeast("queue.size", c.queue_size(), 1);
+        ConfigValues.atLeast("status.interval.s", c.status_interval_s(), 0);
+        ConfigValues.atLeast("heartbeat.s", c.heartbeat_s(), 0);
+        ConfigValues.atLeast("aggregate.s", c.aggregate_s(), 0);
+        ConfigValues.atLeast("sample.queue.size", c.sample_queue_size(), 1);
+        Uploader.Settings upload = new Uploader.Settings(c.only_with_detections(), c.min_score(), c.max_rate(),
+                c.burst(), c.queue_size(), c.heartbeat_s(), c.aggregate_s());
+        return new Checked(upload, samplingSettings(c));
+    }
+
     static PolicySampler.Settings samplingSettings(Config c) {
-        Set<String> rare = Stream.of(c.sample_rare_labels().split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        ConfigValues.atLeast("sample.interval.s", c.sample_interval_s(), 0);
+        ConfigValues.range("sample.novelty.threshold", c.sample_novelty_threshold(), 0, 1);
+        ConfigValues.atLeast("sample.novelty.history", c.sample_novelty_history(), 1);
+        ConfigValues.range("sample.uncertain.low", c.sample_uncertain_low(), 0, 1);
+        ConfigValues.range("sample.uncertain.high", c.sample_uncertain_high(), 0, 1);
+        ConfigValues.range("sample.rare.percent", c.sample_rare_percent(), 0, 100);
+        ConfigValues.atLeast("sample.rare.min.detections", c.sample_rare_min_detections(), 0);
+        ConfigValues.atLeast("sample.motion.static.s", c.sample_motion_static_s(), -1);
+        ConfigValues.atLeast("sample.quota.per.hour", c.sample_quota_per_hour(), 0);
+        ConfigValues.atLeast("sample.budget.bytes.per.hour", c.sample_budget_bytes_per_hour(), 0L);
+        ConfigValues.atLeast("sample.budget.burst.bytes", c.sample_budget_burst_bytes(), 1L);
+        Set<String> rare = Set.copyOf(ConfigValues.list(c.sample_rare_labels()));
         return new PolicySampler.Settings(c.sample_interval_s(), c.sample_novelty_threshold(), c.sample_novelty_history(),
                 c.sample_uncertain_low(), c.sample_uncertain_high(), c.sample_rare_percent(), c.sample_rare_min_detections(),
                 rare, c.sample_motion_static_s(), c.sample_quota_per_hour(), c.sample_budget_bytes_per_hour(),

@@ -1,5 +1,6 @@
 package io.edgetune.wires.internal;
 
+import io.edgetune.api.config.ConfigValues;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionListener;
 import io.edgetune.api.detect.Detections;
@@ -77,6 +78,7 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
 
         static Selection from(Config c) {
             String cam = c.camera_id() == null ? "" : c.camera_id().trim();
+            ConfigValues.range("min.score", c.min_score(), 0, 1);
             return new Selection(cam, c.only_with_detections(), c.min_score());
         }
 
@@ -109,8 +111,12 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
 
     @Activate
     void activate(ComponentContext context, Config config) {
+        // a rejected configuration throws here, before the wire support or the queue exist
+        Selection.from(config);
+        queueSize(config);
         @SuppressWarnings("unchecked")
         ServiceReference<WireComponent> self = (ServiceReference<WireComponent>) context.getServiceReference();
+        // not configuration (no attribute of Config): the instance's own PID, only to name its thread
         Object pid = context.getProperties().get("kura.service.pid");
         name = "edgetune-wires-" + (pid != null ? pid : context.getProperties().get("service.pid"));
         wireSupport = wireHelperService.newWireSupport(this, self);
@@ -121,17 +127,23 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
     /** Kura applies a new configuration here, without deactivating: the wires stay connected. */
     @Modified
     synchronized void updated(Config config) {
-        selection = Selection.from(config);
-        int size = Math.max(1, config.queue_size());
+        // both checked before either is applied: a rejected change leaves the emitter as it was
+        Selection next = Selection.from(config);
+        int size = queueSize(config);
+        selection = next;
         EmitQueue<Pending> old = queue;
         if (old == null || old.capacity() != size) {
-            EmitQueue<Pending> next = new EmitQueue<>(size, this::emit, name);
-            next.start();
-            queue = next;
+            EmitQueue<Pending> started = new EmitQueue<>(size, this::emit, name);
+            started.start();
+            queue = started;
             if (old != null) {
                 old.stop(1000);
             }
         }
+    }
+
+    private static int queueSize(Config c) {
+        return ConfigValues.atLeast("queue.size", c.queue_size(), 1);
     }
 
     @Deactivate

@@ -3,7 +3,6 @@ package io.edgetune.cloud.mqtt.internal;
 import io.edgetune.cloud.mqtt.status.CloudConnectionStatus;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
 import org.eclipse.kura.cloudconnection.request.RequestHandlerRegistry;
@@ -113,8 +112,9 @@ public class ConnectionComponent implements RequestHandlerRegistry, Configurable
     private volatile MqttCloudConnection connection;
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws IOException {
-        ConnectionSettings settings = ConnectionSettings.from(properties);
+    void activate(BundleContext context, Config config) throws IOException {
+        // a rejected configuration throws here, before the outbox or the client exist
+        ConnectionSettings settings = ConnectionSettings.from(config);
         Path outboxDir = settings.outboxDir().isBlank()
                 ? context.getDataFile("outbox").toPath()
                 : Path.of(settings.outboxDir());

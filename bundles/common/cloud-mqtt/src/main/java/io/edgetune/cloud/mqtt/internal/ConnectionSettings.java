@@ -1,13 +1,14 @@
 package io.edgetune.cloud.mqtt.internal;
 
+import io.edgetune.api.config.TypedConfig;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Map;
 
 /**
- * The connection configuration, parsed and validated from component
- * properties (names as in {@link ConnectionConfig}).
+ * The connection configuration, checked; read from
+ * {@link ConnectionComponent.Config}, which declares every key and default.
  */
 public record ConnectionSettings(
         boolean enabled,
@@ -63,36 +64,44 @@ public record ConnectionSettings(
         return brokerUrl.startsWith("ssl://") || brokerUrl.startsWith("wss://");
     }
 
-    /** Builds settings from configuration properties; missing ones take their defaults. */
-    public static ConnectionSettings from(Map<String, ?> p) {
-        String clientId = str(p, "client.id", "");
+    /** Settings from the typed configuration, which declares every key and default; the checks above name a bad property. */
+    public static ConnectionSettings from(ConnectionComponent.Config c) {
+        String clientId = text(c.client_id());
         if (clientId.isBlank()) {
             clientId = defaultClientId();
         }
         return new ConnectionSettings(
-                bool(p, "enabled", true),
-                str(p, "broker.url", DEFAULT_BROKER_URL).trim(),
-                str(p, "account.name", DEFAULT_ACCOUNT).trim(),
+                c.enabled(),
+                text(c.broker_url()).trim(),
+                text(c.account_name()).trim(),
                 clientId.trim(),
-                str(p, "username", ""),
-                secret(p.get("password")),
-                integer(p, "keep.alive", 30),
-                integer(p, "connect.timeout", 10),
-                integer(p, "reconnect.min.delay.ms", 1000),
-                integer(p, "reconnect.max.delay.ms", 60_000),
-                integer(p, "max.inflight", 16),
-                str(p, "ssl.truststore.path", ""),
-                secret(p.get("ssl.truststore.password")),
-                str(p, "ssl.keystore.path", ""),
-                secret(p.get("ssl.keystore.password")),
-                str(p, "ssl.protocol", "TLSv1.2"),
-                bool(p, "ssl.hostname.verification", true),
-                str(p, "outbox.dir", ""),
-                (long) integer(p, "outbox.max.megabytes", 64) * 1024 * 1024,
-                integer(p, "outbox.max.messages", 100_000),
-                bool(p, "outbox.fsync", false),
-                integer(p, "payload.gzip.threshold", -1),
-                str(p, "display.name", "EdgeTune gateway"));
+                text(c.username()),
+                text(c.password()),
+                c.keep_alive(),
+                c.connect_timeout(),
+                c.reconnect_min_delay_ms(),
+                c.reconnect_max_delay_ms(),
+                c.max_inflight(),
+                text(c.ssl_truststore_path()),
+                text(c.ssl_truststore_password()),
+                text(c.ssl_keystore_path()),
+                text(c.ssl_keystore_password()),
+                text(c.ssl_protocol()),
+                c.ssl_hostname_verification(),
+                text(c.outbox_dir()),
+                (long) c.outbox_max_megabytes() * 1024 * 1024,
+                c.outbox_max_messages(),
+                c.outbox_fsync(),
+                c.payload_gzip_threshold(),
+                text(c.display_name()));
+    }
+
+    /**
+     * Settings for a configuration given as properties (tests, code outside
+     * SCR): read through the same typed configuration as the component.
+     */
+    public static ConnectionSettings from(Map<String, ?> properties) {
+        return from(TypedConfig.of(ConnectionComponent.Config.class, properties));
     }
 
     /** The host name reduced to characters that are legal in a topic level and a client id. */
@@ -107,50 +116,9 @@ public record ConnectionSettings(
         return clean.isEmpty() ? "edgetune" : clean;
     }
 
-    static String str(Map<String, ?> p, String key, String def) {
-        Object v = p.get(key);
-        return v == null ? def : v.toString();
-    }
-
-    static boolean bool(Map<String, ?> p, String key, boolean def) {
-        Object v = p.get(key);
-        if (v == null) {
-            return def;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().trim();
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new IllegalArgumentException(key + " must be true or false, not '" + s + "'");
-    }
-
-    static int integer(Map<String, ?> p, String key, int def) {
-        Object v = p.get(key);
-        if (v == null) {
-            return def;
-        }
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, not '" + v + "'");
-        }
-    }
-
-    /** Password properties may come as String, char[] or a Kura Password-like object. */
-    static String secret(Object v) {
-        if (v == null) {
-            return "";
-        }
-        if (v instanceof char[] c) {
-            return new String(c);
-        }
-        return v.toString();
+    /** A property set to nothing in a configuration file reads as empty. */
+    private static String text(String v) {
+        return v == null ? "" : v;
     }
 
     @Override

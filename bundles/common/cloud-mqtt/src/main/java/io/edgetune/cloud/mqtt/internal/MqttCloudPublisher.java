@@ -1,5 +1,7 @@
 package io.edgetune.cloud.mqtt.internal;
 
+import io.edgetune.api.config.ConfigValues;
+import io.edgetune.api.config.TypedConfig;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import java.util.Map;
 import org.eclipse.kura.KuraErrorCode;
@@ -16,38 +18,43 @@ import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
  */
 public class MqttCloudPublisher implements CloudPublisher {
 
-    /** Publisher configuration, parsed from component properties. */
+    /** Publisher configuration, checked. */
     public record Settings(String appId, String appTopic, int qos, boolean retain, int priority, boolean control,
                            String origin) {
 
         public Settings {
             KuraTopics.checkSegment(appId);
-            if (qos < 0 || qos > 2) {
-                throw new IllegalArgumentException("qos must be 0, 1 or 2, not " + qos);
-            }
+            ConfigValues.oneOf("qos", qos, 0, 1, 2);
             if (appTopic != null && (appTopic.contains("+") || appTopic.contains("#") || appTopic.startsWith("/")
                     || appTopic.endsWith("/") || appTopic.contains("//"))) {
                 throw new IllegalArgumentException("app.topic '" + appTopic + "' must be levels separated by single '/', without wildcards");
             }
         }
 
-        public static Settings from(Map<String, ?> p) {
-            Object pid = p.get("kura.service.pid");
-            if (pid == null) {
-                pid = p.get("service.pid");
-            }
-            String type = ConnectionSettings.str(p, "message.type", "data").trim();
+        /**
+         * Settings from the typed configuration. The publisher's name (the
+         * origin of its messages) is its kura.service.pid, else
+         * {@code servicePid}, ConfigAdmin's PID of the instance.
+         */
+        public static Settings from(PublisherComponent.Config c, String servicePid) {
+            String type = c.message_type() == null ? "" : c.message_type().trim();
             if (!type.equals("data") && !type.equals("control")) {
                 throw new IllegalArgumentException("message.type must be data or control, not '" + type + "'");
             }
-            return new Settings(ConnectionSettings.str(p, "app.id", "EDGETUNE").trim(),
-                    ConnectionSettings.str(p, "app.topic", "").trim(),
-                    ConnectionSettings.integer(p, "qos", 1),
-                    ConnectionSettings.bool(p, "retain", false),
-                    ConnectionSettings.integer(p, "priority", 7),
-                    type.equals("control"),
-                    pid == null ? "" : pid.toString());
+            String pid = c.kura_service_pid() != null ? c.kura_service_pid() : servicePid;
+            return new Settings(trimmed(c.app_id()), trimmed(c.app_topic()), c.qos(), c.retain(), c.priority(),
+                    type.equals("control"), pid == null ? "" : pid);
         }
+
+        /** Settings for a configuration given as properties (tests, code outside SCR), read through the same typed configuration. */
+        public static Settings from(Map<String, ?> properties) {
+            return from(TypedConfig.of(PublisherComponent.Config.class, properties),
+                    TypedConfig.of(PublisherComponent.Identity.class, properties).service_pid());
+        }
+    }
+
+    private static String trimmed(String v) {
+        return v == null ? "" : v.trim();
     }
 
     private final MqttCloudConnection connection;

@@ -1,5 +1,7 @@
 package io.edgetune.cloud.mqtt.internal;
 
+import io.edgetune.api.config.ConfigValues;
+import io.edgetune.api.config.TypedConfig;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,11 +19,17 @@ public class MqttCloudSubscriber implements CloudSubscriber {
 
         public Settings {
             KuraTopics.checkSegment(appId);
+            ConfigValues.oneOf("qos", qos, 0, 1, 2);
         }
 
-        public static Settings from(Map<String, ?> p) {
-            return new Settings(ConnectionSettings.str(p, "app.id", "EDGETUNE").trim(),
-                    ConnectionSettings.str(p, "app.topic", "#").trim(), ConnectionSettings.integer(p, "qos", 1));
+        /** Settings from the typed configuration, which declares every key and default. */
+        public static Settings from(SubscriberComponent.Config c) {
+            return new Settings(c.app_id() == null ? "" : c.app_id().trim(), c.app_topic() == null ? "" : c.app_topic().trim(), c.qos());
+        }
+
+        /** Settings for a configuration given as properties (tests, code outside SCR), read through the same typed configuration. */
+        public static Settings from(Map<String, ?> properties) {
+            return from(TypedConfig.of(SubscriberComponent.Config.class, properties));
         }
     }
 

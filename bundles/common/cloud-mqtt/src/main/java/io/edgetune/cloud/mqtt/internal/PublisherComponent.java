@@ -1,6 +1,5 @@
 package io.edgetune.cloud.mqtt.internal;
 
-import java.util.Map;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
 import org.eclipse.kura.cloudconnection.listener.CloudDeliveryListener;
@@ -54,14 +53,26 @@ public class PublisherComponent implements CloudPublisher, ConfigurableComponent
         String message_type() default "data";
     }
 
+    /**
+     * Not configuration (no MetaType): ConfigAdmin's PID of this factory
+     * instance, the publisher's name when its configuration has no
+     * kura.service.pid. Read as a second component property type so that the
+     * component never reads its raw property map.
+     */
+    @interface Identity {
+        String service_pid();
+    }
+
     @Reference
     private MqttEndpoint endpoint;
 
     private volatile MqttCloudPublisher delegate;
 
     @Activate
-    void activate(Map<String, Object> properties) {
-        delegate = new MqttCloudPublisher(endpoint.connection(), MqttCloudPublisher.Settings.from(properties));
+    void activate(Config config, Identity identity) {
+        // settings first: a rejected configuration leaves the component without a delegate
+        MqttCloudPublisher.Settings settings = MqttCloudPublisher.Settings.from(config, identity.service_pid());
+        delegate = new MqttCloudPublisher(endpoint.connection(), settings);
     }
 
     @Deactivate

@@ -1,6 +1,5 @@
 package io.edgetune.cloud.mqtt.internal;
 
-import java.util.Map;
 import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
 import org.eclipse.kura.cloudconnection.subscriber.CloudSubscriber;
 import org.eclipse.kura.cloudconnection.subscriber.listener.CloudSubscriberListener;
@@ -44,8 +43,10 @@ public class SubscriberComponent implements CloudSubscriber, ConfigurableCompone
     private volatile MqttCloudSubscriber delegate;
 
     @Activate
-    void activate(Map<String, Object> properties) {
-        delegate = new MqttCloudSubscriber(endpoint.connection(), MqttCloudSubscriber.Settings.from(properties));
+    void activate(Config config) {
+        // settings first: a rejected configuration leaves the component without a delegate
+        MqttCloudSubscriber.Settings settings = MqttCloudSubscriber.Settings.from(config);
+        delegate = new MqttCloudSubscriber(endpoint.connection(), settings);
     }
 
     @Deactivate
