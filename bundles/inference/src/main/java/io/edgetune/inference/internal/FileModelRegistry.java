@@ -53,7 +53,7 @@ public final class FileModelRegistry implements ModelRegistry {
     public static final String BASE_LABELS_FILE = "oidv4_labelmap.txt";
     private static final Logger LOG = LoggerFactory.getLogger(FileModelRegistry.class);
 
-    /** state.json as before: readable, an absent active version written as null. */
+    /** state.json, indented for people who look at it; no active version is written as null. */
     private static final Gson STATE_JSON = new GsonBuilder().serializeNulls().setPrettyPrinting().create();
 
     private final Path root;
