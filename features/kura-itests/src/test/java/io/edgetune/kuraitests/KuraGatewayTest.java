@@ -215,7 +215,7 @@ public class KuraGatewayTest {
         assertTrue("bundles not active on Kura's stack: " + problems, problems.isEmpty());
         assertTrue(names.toString(), names.containsAll(List.of("io.edgetune.api", "io.edgetune.bytedeco",
                 "io.edgetune.bytedeco.natives.linux-x86_64", "io.edgetune.capture", "io.edgetune.motion",
-                "io.edgetune.inference", "io.edgetune.uploader", "io.edgetune.commands")));
+                "io.edgetune.model.pkg", "io.edgetune.inference", "io.edgetune.uploader", "io.edgetune.commands")));
         for (String provided : List.of("io.edgetune.kura.api", "io.edgetune.cloud.mqtt", "io.edgetune.broker",
                 "org.eclipse.paho.client.mqttv3", "slf4j.api", "org.apache.felix.scr", "com.google.gson")) {
             assertFalse(provided + " comes from Kura: the package must not bring it", names.contains(provided));

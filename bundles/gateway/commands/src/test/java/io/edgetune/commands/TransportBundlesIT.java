@@ -113,6 +113,9 @@ public class TransportBundlesIT {
                     artifact("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
                     artifact("io.edgetune", "io.edgetune.kura.api", "0.1.0-SNAPSHOT"),
                     artifact("io.edgetune", "io.edgetune.api", "0.1.0-SNAPSHOT"),
+                    // the model package format the upload store hashes packages with, and its Gson
+                    artifact("com.google.code.gson", "gson", "2.9.0"),
+                    artifact("io.edgetune", "io.edgetune.model.pkg", "0.1.0-SNAPSHOT"),
                     // the uploader encodes policy samples with OpenCV
                     artifact("io.edgetune", "io.edgetune.bytedeco", "0.1.0-SNAPSHOT"),
                     artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT")}) {

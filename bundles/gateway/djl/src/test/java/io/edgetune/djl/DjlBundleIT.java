@@ -111,6 +111,9 @@ public class DjlBundleIT {
                     artifact("org.slf4j", "slf4j-api", "1.7.36"),
                     artifact("org.slf4j", "slf4j-simple", "1.7.36"),
                     artifact("io.edgetune", "io.edgetune.kura.api", VERSION),
+                    // the model package format the inference bundle's registry reads packages with, and its Gson
+                    artifact("com.google.code.gson", "gson", "2.9.0"),
+                    artifact("io.edgetune", "io.edgetune.model.pkg", VERSION),
                     artifact("io.edgetune", "io.edgetune.bytedeco", VERSION),
                     artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", VERSION)}) {
                 // by reference: the natives fragment is large, no need to copy it into the cache

@@ -5,7 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.JavaCppTfliteEngine;
-import io.edgetune.inference.internal.Manifests;
+import io.edgetune.modelpackage.PackageLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.Rule;
@@ -21,9 +21,9 @@ public class EdgeTpuFallbackTest {
     @Test
     public void missingLibedgetpuFallsBackToCpuWithANote() throws Exception {
         Path dir = tmp.newFolder("pkg").toPath();
-        Path cpu = Files.copy(TestAssets.model(), dir.resolve(Manifests.MODEL));
+        Path cpu = Files.copy(TestAssets.model(), dir.resolve(PackageLayout.MODEL));
         // stands in for an edgetpu_compiler output; never opened because the delegate cannot be created
-        Path tpu = Files.write(dir.resolve(Manifests.EDGETPU_MODEL), new byte[] {1, 2, 3});
+        Path tpu = Files.write(dir.resolve(PackageLayout.EDGETPU_MODEL), new byte[] {1, 2, 3});
         EngineOptions o = new EngineOptions(2, true, "libedgetpu-not-installed.so.1");
         try (JavaCppTfliteEngine e = new JavaCppTfliteEngine(cpu, tpu, o)) {
             assertEquals("cpu", e.accelerator());

@@ -5,8 +5,8 @@ import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.model.ModelException;
 import io.edgetune.inference.internal.FileModelRegistry;
-import io.edgetune.inference.internal.Manifests;
-import io.edgetune.inference.internal.PackageVerifier;
+import io.edgetune.modelpackage.PackageLayout;
+import io.edgetune.modelpackage.PackageVerifier;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,7 +98,7 @@ public class HostilePackagesTest {
     @Test
     public void anUnsignedZipBombIsRefusedAsUnsignedBeforeItIsInflated() throws Exception {
         FileModelRegistry r = registry(true);
-        Path bomb = zip("bomb.zip", java.util.Collections.singletonMap(Manifests.MANIFEST, null));
+        Path bomb = zip("bomb.zip", java.util.Collections.singletonMap(PackageLayout.MANIFEST, null));
         assertTrue("the bomb is small on disk", Files.size(bomb) < BOMB_BYTES / 100);
         ModelException e = refused(r, bomb);
         // refused on what the zip directory says, not after inflating 64 MiB and failing to parse it
@@ -109,8 +109,8 @@ public class HostilePackagesTest {
     @Test
     public void aPackageWithoutSignatureIsRefusedBeforeItsManifestIsParsed() throws Exception {
         FileModelRegistry r = registry(true);
-        ModelException e = refused(r, zip("unsigned.zip", Map.of(Manifests.MANIFEST, "{not json".getBytes(StandardCharsets.UTF_8),
-                Manifests.MODEL, new byte[1024])));
+        ModelException e = refused(r, zip("unsigned.zip", Map.of(PackageLayout.MANIFEST, "{not json".getBytes(StandardCharsets.UTF_8),
+                PackageLayout.MODEL, new byte[1024])));
         assertTrue("the signature is checked first: " + e.getMessage(), e.getMessage().contains("unsigned"));
         assertNothingUnpacked();
     }
@@ -118,7 +118,7 @@ public class HostilePackagesTest {
     @Test
     public void aManifestThatInflatesPastItsLimitIsRefusedWithoutAKeyToo() throws Exception {
         FileModelRegistry r = registry(false);
-        ModelException e = refused(r, zip("big-manifest.zip", java.util.Collections.singletonMap(Manifests.MANIFEST, null)));
+        ModelException e = refused(r, zip("big-manifest.zip", java.util.Collections.singletonMap(PackageLayout.MANIFEST, null)));
         assertTrue(e.getMessage(), e.getMessage().contains("larger than"));
         assertNothingUnpacked();
     }
@@ -127,8 +127,8 @@ public class HostilePackagesTest {
     public void aDeeplyNestedSignedManifestIsABadPackageNotAStackOverflow() throws Exception {
         FileModelRegistry r = registry(true);
         byte[] manifest = ("{\"version\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}").getBytes(StandardCharsets.UTF_8);
-        Path pkg = zip("nested.zip", Map.of(Manifests.MANIFEST, manifest,
-                Manifests.SIGNATURE, sign(manifest).getBytes(StandardCharsets.US_ASCII), Manifests.MODEL, new byte[1024]));
+        Path pkg = zip("nested.zip", Map.of(PackageLayout.MANIFEST, manifest,
+                PackageLayout.SIGNATURE, sign(manifest).getBytes(StandardCharsets.US_ASCII), PackageLayout.MODEL, new byte[1024]));
         ModelException e = refused(r, pkg);
         assertTrue(e.getMessage(), e.getMessage().contains("nested deeper than"));
     }
@@ -137,9 +137,9 @@ public class HostilePackagesTest {
     public void aSignatureOverOtherBytesIsRefusedBeforeUnpacking() throws Exception {
         FileModelRegistry r = registry(true);
         byte[] manifest = "{\"version\":\"x\"}".getBytes(StandardCharsets.UTF_8);
-        Path pkg = zip("mismatch.zip", Map.of(Manifests.MANIFEST, manifest,
-                Manifests.SIGNATURE, sign("{\"version\":\"y\"}".getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII),
-                Manifests.MODEL, new byte[4 << 20]));
+        Path pkg = zip("mismatch.zip", Map.of(PackageLayout.MANIFEST, manifest,
+                PackageLayout.SIGNATURE, sign("{\"version\":\"y\"}".getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII),
+                PackageLayout.MODEL, new byte[4 << 20]));
         ModelException e = refused(r, pkg);
         assertTrue(e.getMessage(), e.getMessage().contains("does not match"));
         assertNothingUnpacked();

@@ -13,8 +13,8 @@ import io.edgetune.api.model.ModelException;
 import io.edgetune.inference.internal.DetectorSettings;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.FileModelRegistry;
-import io.edgetune.inference.internal.Manifests;
-import io.edgetune.inference.internal.PackageVerifier;
+import io.edgetune.modelpackage.PackageLayout;
+import io.edgetune.modelpackage.PackageVerifier;
 import io.edgetune.inference.internal.SharedDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ public class ModelRegistryTest {
     public void seedsInstallsActivatesAndRollsBack() throws Exception {
         FileModelRegistry r = registry(null);
         assertEquals("base-oidv4", r.activeVersion().orElseThrow());
-        assertEquals(Manifests.sha256(TestAssets.model()), r.active().orElseThrow().sha256());
+        assertEquals(PackageLayout.sha256(TestAssets.model()), r.active().orElseThrow().sha256());
         assertEquals(24, r.active().orElseThrow().labels().size());
         assertTrue(r.activateAtStartup().isPresent());
         assertEquals("base-oidv4", detectFrame300().modelVersion());
@@ -78,7 +78,7 @@ public class ModelRegistryTest {
         assertEquals("v2", v2.version());
         assertEquals("base-oidv4", r.activeVersion().orElseThrow());
         assertEquals(0.5, v2.metrics().get("ap50"), 1e-9);
-        assertTrue(Files.isRegularFile(r.versionDir("v2").resolve(Manifests.MODEL)));
+        assertTrue(Files.isRegularFile(r.versionDir("v2").resolve(PackageLayout.MODEL)));
 
         r.activate("v2");
         assertEquals("v2", detectFrame300().modelVersion());
@@ -128,12 +128,12 @@ public class ModelRegistryTest {
         byte[] flipped = model.clone();
         flipped[flipped.length / 3] ^= 0x55;
         ModelException e3 = expectInstallFailure(r, Packages.directory(tmp.newFolder("flip").toPath(), "flipped", flipped,
-                Manifests.sha256(TestAssets.model()), null));
+                PackageLayout.sha256(TestAssets.model()), null));
         assertTrue(e3.getMessage(), e3.getMessage().contains("SHA-256"));
 
         // damage on disk after install: activation refuses it, the running model stays
         r.install(Packages.directory(tmp.newFolder("v3").toPath(), "v3", model, null, null));
-        Files.write(r.versionDir("v3").resolve(Manifests.MODEL), truncated);
+        Files.write(r.versionDir("v3").resolve(PackageLayout.MODEL), truncated);
         try {
             r.activate("v3");
             fail("damaged version activated");
@@ -163,8 +163,8 @@ public class ModelRegistryTest {
 
         // signed correctly but the manifest edited afterwards
         Path tampered = Packages.directory(tmp.newFolder("t").toPath(), "tampered", model, null, trusted.getPrivate());
-        String text = Files.readString(tampered.resolve(Manifests.MANIFEST));
-        Files.writeString(tampered.resolve(Manifests.MANIFEST), text.replace("\"ap50\": 0.5", "\"ap50\": 0.9"));
+        String text = Files.readString(tampered.resolve(PackageLayout.MANIFEST));
+        Files.writeString(tampered.resolve(PackageLayout.MANIFEST), text.replace("\"ap50\":0.5", "\"ap50\":0.9"));
         expectInstallFailure(r, tampered);
 
         ModelDescriptor ok = r.install(Packages.directory(tmp.newFolder("s").toPath(), "signed", model, null, trusted.getPrivate()));

@@ -1,17 +1,14 @@
 package io.edgetune.inference;
 
-import io.edgetune.inference.internal.Json;
-import io.edgetune.inference.internal.Manifests;
+import io.edgetune.api.model.ModelDescriptor;
+import io.edgetune.modelpackage.Manifest;
+import io.edgetune.modelpackage.PackageLayout;
+import io.edgetune.modelpackage.PackageSigning;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -23,26 +20,15 @@ final class Packages {
     }
 
     /** A package directory: the given model bytes, a manifest naming them, signed when a key is given. */
-    static Path directory(Path dir, String version, byte[] model, String sha256, PrivateKey signer) throws IOException, GeneralSecurityException {
+    static Path directory(Path dir, String version, byte[] model, String sha256, PrivateKey signer) throws IOException {
         Files.createDirectories(dir);
-        Files.write(dir.resolve(Manifests.MODEL), model);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", version);
-        m.put("sha256", sha256 != null ? sha256 : Manifests.sha256(dir.resolve(Manifests.MODEL)));
-        m.put("labels", TestAssets.labels());
-        m.put("inputWidth", 300);
-        m.put("inputHeight", 300);
-        m.put("anchors", "ssd-mobilenet-v2:300");
-        m.put("baseVersion", "base-oidv4");
-        m.put("metrics", Map.of("ap50", 0.5));
-        m.put("createdMillis", System.currentTimeMillis());
-        byte[] manifest = Json.write(m).getBytes(StandardCharsets.UTF_8);
-        Files.write(dir.resolve(Manifests.MANIFEST), manifest);
+        Files.write(dir.resolve(PackageLayout.MODEL), model);
+        ModelDescriptor d = new ModelDescriptor(version, sha256 != null ? sha256 : PackageLayout.sha256(dir.resolve(PackageLayout.MODEL)),
+                TestAssets.labels(), 300, 300, "ssd-mobilenet-v2:300", "base-oidv4", Map.of("ap50", 0.5), System.currentTimeMillis(), false);
+        byte[] manifest = Manifest.bytes(d);
+        Files.write(dir.resolve(PackageLayout.MANIFEST), manifest);
         if (signer != null) {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(signer);
-            s.update(manifest);
-            Files.writeString(dir.resolve(Manifests.SIGNATURE), Base64.getEncoder().encodeToString(s.sign()));
+            Files.writeString(dir.resolve(PackageLayout.SIGNATURE), PackageSigning.sign(manifest, signer));
         }
         return dir;
     }

@@ -10,6 +10,7 @@ import io.edgetune.cloud.mqtt.codec.KuraTopics.Verb;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
 import io.edgetune.cloud.mqtt.testing.TestBroker;
 import io.edgetune.commands.internal.DeliverySettings;
+import io.edgetune.modelpackage.testing.Zips;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,9 +122,9 @@ public class ModelDeliveryRefusalsTest {
     public void tamperedForeignSignedAndUnsignedPackagesAreRefused() throws Exception {
         byte[] good = ModelPackager.build(Assets.model(), Assets.descriptor("t1"), keys.getPrivate());
 
-        Map<String, byte[]> flipped = Assets.unzip(good);
+        Map<String, byte[]> flipped = Zips.unzip(good);
         flipped.get(ModelPackager.MODEL)[4_000_000] ^= 0x10;
-        assertRefused("model byte flipped", Assets.zip(flipped), "SHA-256 of model.tflite");
+        assertRefused("model byte flipped", Zips.zip(flipped), "SHA-256 of model.tflite");
 
         KeyPair other = ModelPackager.generateKeyPair();
         assertRefused("signed with another key", ModelPackager.build(Assets.model(), Assets.descriptor("t2"), other.getPrivate()),
@@ -137,7 +138,7 @@ public class ModelDeliveryRefusalsTest {
         lying.put(ModelPackager.MANIFEST, manifest);
         lying.put(ModelPackager.SIGNATURE, ModelPackager.sign(manifest, keys.getPrivate()).getBytes(StandardCharsets.US_ASCII));
         lying.put(ModelPackager.MODEL, Assets.model());
-        assertRefused("manifest sha256 mismatch", Assets.zip(lying), "but the manifest says");
+        assertRefused("manifest sha256 mismatch", Zips.zip(lying), "but the manifest says");
 
         assertRefused("not a zip", Arrays.copyOf(Assets.model(), 2_000_000), "model package");
 

@@ -6,7 +6,8 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.edgetune.api.model.ModelDescriptor;
-import io.edgetune.inference.internal.PackageVerifier;
+import io.edgetune.modelpackage.PackageSigning;
+import io.edgetune.modelpackage.testing.Zips;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +38,12 @@ public class ModelPackagerTest {
         PublicKey derived = ModelPackager.publicKey(fromPem);
         assertArrayEquals(kp.getPublic().getEncoded(), derived.getEncoded());
         String trusted = ModelPackager.trustedKeyText(fromPem);
-        assertArrayEquals(kp.getPublic().getEncoded(), PackageVerifier.parseKey(trusted).getEncoded());
+        assertArrayEquals(kp.getPublic().getEncoded(), PackageSigning.publicKey(trusted).getEncoded());
 
         // what the packager signs, the gateway's key verifies
         byte[] data = "manifest".getBytes(StandardCharsets.UTF_8);
         Signature v = Signature.getInstance("Ed25519");
-        v.initVerify(PackageVerifier.parseKey(trusted));
+        v.initVerify(PackageSigning.publicKey(trusted));
         v.update(data);
         assertTrue(v.verify(Base64.getDecoder().decode(ModelPackager.sign(data, fromBase64))));
 
@@ -88,7 +89,7 @@ public class ModelPackagerTest {
         assertEquals("plaza-2026-11-22", ModelPackager.versionOf(pkg));
         assertTrue("the model deflates a little: " + pkg.length, pkg.length < model.length);
 
-        Map<String, byte[]> files = Assets.unzip(pkg);
+        Map<String, byte[]> files = Zips.unzip(pkg);
         assertEquals(List.of("manifest.json", "manifest.sig", "model.tflite"), List.copyOf(files.keySet()));
         assertArrayEquals(model, files.get("model.tflite"));
         String manifest = new String(files.get("manifest.json"), StandardCharsets.UTF_8);
@@ -100,7 +101,7 @@ public class ModelPackagerTest {
         v.update(files.get("manifest.json"));
         assertTrue(v.verify(Base64.getDecoder().decode(files.get("manifest.sig"))));
 
-        assertEquals(List.of("manifest.json", "model.tflite"), List.copyOf(Assets.unzip(ModelPackager.build(model, d, null)).keySet()));
+        assertEquals(List.of("manifest.json", "model.tflite"), List.copyOf(Zips.unzip(ModelPackager.build(model, d, null)).keySet()));
         assertEquals(null, ModelPackager.versionOf(new byte[] {1, 2, 3}));
     }
 

@@ -1,5 +1,6 @@
 package io.edgetune.commands.internal;
 
+import io.edgetune.modelpackage.PackageLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,7 +82,7 @@ final class ModelDownloader {
                     // the reader sees the failure
                 }
             }, CompletableFuture.delayedExecutor(left, TimeUnit.MILLISECONDS));
-            MessageDigest md = UploadStore.digest();
+            MessageDigest md = PackageLayout.sha256Digest();
             long total = 0;
             try (OutputStream out = Files.newOutputStream(target)) {
                 byte[] buf = new byte[1 << 16];

@@ -1,5 +1,6 @@
 package io.edgetune.commands.internal;
 
+import io.edgetune.modelpackage.PackageLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +58,7 @@ public final class UploadStore {
         if (chunk.length > limits.chunkMaxBytes()) {
             throw CommandException.badRequest("chunk of " + chunk.length + " bytes is larger than the limit of " + limits.chunkMaxBytes());
         }
-        String actual = sha256(chunk);
+        String actual = PackageLayout.sha256Hex(chunk);
         if (!actual.equals(t.chunkSha256())) {
             throw CommandException.badRequest("chunk at offset " + t.offset() + " has SHA-256 " + actual + " but chunk.sha256 says "
                     + t.chunkSha256() + "; not stored");
@@ -156,14 +154,8 @@ public final class UploadStore {
         }
         Path part = dir.resolve(id + PART);
         String actual;
-        try (InputStream in = Files.newInputStream(part)) {
-            MessageDigest md = digest();
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            actual = HexFormat.of().formatHex(md.digest());
+        try {
+            actual = PackageLayout.sha256(part);
         } catch (IOException e) {
             throw new CommandException(CommandException.FAILED, "cannot read upload '" + id + "': " + e.getMessage(), e);
         }
@@ -253,17 +245,5 @@ public final class UploadStore {
     private static String idOf(Path meta) {
         String name = meta.getFileName().toString();
         return name.substring(0, name.length() - META.length());
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

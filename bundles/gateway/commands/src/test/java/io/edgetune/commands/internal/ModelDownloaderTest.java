@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.edgetune.modelpackage.PackageLayout;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,9 +81,9 @@ public class ModelDownloaderTest {
     @Test
     public void downloadsAndChecksTheHash() throws Exception {
         Path target = tmp.getRoot().toPath().resolve("p.zip");
-        assertEquals(pkg.length, new ModelDownloader(30_000, 4 << 20).download(base + "/pkg.zip", UploadStore.sha256(pkg), target));
+        assertEquals(pkg.length, new ModelDownloader(30_000, 4 << 20).download(base + "/pkg.zip", PackageLayout.sha256Hex(pkg), target));
         assertArrayEquals(pkg, Files.readAllBytes(target));
-        assertEquals(pkg.length, new ModelDownloader(30_000, 4 << 20).download(base + "/chunked.zip", UploadStore.sha256(pkg), target));
+        assertEquals(pkg.length, new ModelDownloader(30_000, 4 << 20).download(base + "/chunked.zip", PackageLayout.sha256Hex(pkg), target));
     }
 
     @Test
@@ -95,24 +96,24 @@ public class ModelDownloaderTest {
         assertTrue(wrong.getMessage(), wrong.getMessage().contains("SHA-256"));
 
         ModelDownloader small = new ModelDownloader(30_000, 1 << 20);
-        CommandException declared = refusal(small, base + "/pkg.zip", UploadStore.sha256(pkg));
+        CommandException declared = refusal(small, base + "/pkg.zip", PackageLayout.sha256Hex(pkg));
         assertEquals(400, declared.code());
         assertTrue(declared.getMessage(), declared.getMessage().contains("larger than the limit"));
-        CommandException streamed = refusal(small, base + "/chunked.zip", UploadStore.sha256(pkg));
+        CommandException streamed = refusal(small, base + "/chunked.zip", PackageLayout.sha256Hex(pkg));
         assertEquals(400, streamed.code());
         assertTrue(streamed.getMessage(), streamed.getMessage().contains("larger than the limit"));
 
-        CommandException missing = refusal(d, base + "/nothing.zip", UploadStore.sha256(pkg));
+        CommandException missing = refusal(d, base + "/nothing.zip", PackageLayout.sha256Hex(pkg));
         assertEquals(400, missing.code());
         assertTrue(missing.getMessage(), missing.getMessage().contains("HTTP 404"));
 
         long t0 = System.nanoTime();
-        CommandException stalled = refusal(impatient, base + "/stall.zip", UploadStore.sha256(pkg));
+        CommandException stalled = refusal(impatient, base + "/stall.zip", PackageLayout.sha256Hex(pkg));
         assertEquals(500, stalled.code());
         assertTrue(stalled.getMessage(), stalled.getMessage().contains("within 1500 ms"));
         System.out.printf("stalled download given up after %d ms (timeout 1500 ms)%n", (System.nanoTime() - t0) / 1_000_000);
 
-        CommandException refused = refusal(d, "http://127.0.0.1:1/p.zip", UploadStore.sha256(pkg));
+        CommandException refused = refusal(d, "http://127.0.0.1:1/p.zip", PackageLayout.sha256Hex(pkg));
         assertEquals(500, refused.code());
     }
 }

@@ -14,6 +14,7 @@ import io.edgetune.api.model.ModelRegistry;
 import io.edgetune.api.motion.MotionListener;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
+import io.edgetune.modelpackage.PackageVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;

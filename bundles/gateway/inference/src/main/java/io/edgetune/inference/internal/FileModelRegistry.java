@@ -1,14 +1,25 @@
 package io.edgetune.inference.internal;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
 import io.edgetune.api.model.ModelRegistry;
+import io.edgetune.modelpackage.Manifest;
+import io.edgetune.modelpackage.ModelPackages;
+import io.edgetune.modelpackage.PackageGate;
+import io.edgetune.modelpackage.PackageLayout;
+import io.edgetune.modelpackage.PackageVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,14 +27,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +52,9 @@ public final class FileModelRegistry implements ModelRegistry {
     public static final String BASE_MODEL_FILE = "ssd_mobilenetv2_oidv4_fp16.tflite";
     public static final String BASE_LABELS_FILE = "oidv4_labelmap.txt";
     private static final Logger LOG = LoggerFactory.getLogger(FileModelRegistry.class);
-    private static final long MAX_PACKAGE_BYTES = 512L << 20;
+
+    /** state.json, indented for people who look at it; no active version is written as null. */
+    private static final Gson STATE_JSON = new GsonBuilder().serializeNulls().setPrettyPrinting().create();
 
     private final Path root;
     private final Path versions;
@@ -102,7 +112,7 @@ public final class FileModelRegistry implements ModelRegistry {
         Path stage = incoming.resolve("seed-" + UUID.randomUUID());
         Files.createDirectories(stage);
         try (InputStream in = model.openStream()) {
-            Files.copy(in, stage.resolve(Manifests.MODEL));
+            Files.copy(in, stage.resolve(PackageLayout.MODEL));
         }
         List<String> names = new ArrayList<>();
         try (InputStream in = labels.openStream()) {
@@ -112,9 +122,9 @@ public final class FileModelRegistry implements ModelRegistry {
                 }
             }
         }
-        ModelDescriptor d = new ModelDescriptor(BASE_VERSION, Manifests.sha256(stage.resolve(Manifests.MODEL)), names, 300, 300,
-                Manifests.DEFAULT_ANCHORS, null, Map.of(), System.currentTimeMillis(), false);
-        Manifests.write(d, stage);
+        ModelDescriptor d = new ModelDescriptor(BASE_VERSION, PackageLayout.sha256(stage.resolve(PackageLayout.MODEL)), names, 300, 300,
+                PackageLayout.DEFAULT_ANCHORS, null, Map.of(), System.currentTimeMillis(), false);
+        Manifest.write(d, stage);
         Files.move(stage, versions.resolve(BASE_VERSION), StandardCopyOption.ATOMIC_MOVE);
         active = BASE_VERSION;
         history.clear();
@@ -135,7 +145,7 @@ public final class FileModelRegistry implements ModelRegistry {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(versions, Files::isDirectory)) {
             for (Path p : ds) {
                 try {
-                    out.add(Manifests.read(p));
+                    out.add(Manifest.read(p));
                 } catch (ModelException e) {
                     LOG.warn("skipping unreadable model version {}: {}", p.getFileName(), e.getMessage());
                 }
@@ -153,7 +163,7 @@ public final class FileModelRegistry implements ModelRegistry {
             return Optional.empty();
         }
         try {
-            return Optional.of(Manifests.read(versions.resolve(active)));
+            return Optional.of(Manifest.read(versions.resolve(active)));
         } catch (ModelException e) {
             return Optional.empty();
         }
@@ -170,11 +180,11 @@ public final class FileModelRegistry implements ModelRegistry {
     @Override
     public synchronized ModelDescriptor install(Path modelPackage) throws ModelException {
         // size, declared sizes and signature first: nothing is inflated or parsed for a package that fails them
-        PackageGate.check(modelPackage, MAX_PACKAGE_BYTES, verifier);
+        PackageGate.check(modelPackage, PackageLayout.MAX_PACKAGE_BYTES, verifier);
         Path stage = incoming.resolve("pkg-" + UUID.randomUUID());
         try {
-            unpack(modelPackage, stage);
-            ModelDescriptor d = Manifests.read(stage);
+            ModelPackages.unpack(modelPackage, stage, PackageLayout.MAX_PACKAGE_BYTES);
+            ModelDescriptor d = Manifest.read(stage);
             // again on what was unpacked: ZipInputStream reads the local headers, the gate read the central
             // directory, and a crafted zip can make the two disagree
             verifier.verify(stage, d.version());
@@ -272,108 +282,41 @@ public final class FileModelRegistry implements ModelRegistry {
         if (!dir.startsWith(versions) || !Files.isDirectory(dir)) {
             throw new ModelException("unknown model version '" + version + "'");
         }
-        ModelDescriptor d = Manifests.read(dir);
+        ModelDescriptor d = Manifest.read(dir);
         return checkFiles(dir, d, false);
     }
 
     private ModelDescriptor checkFiles(Path dir, ModelDescriptor d, boolean fillInSha) throws ModelException {
-        Path model = dir.resolve(Manifests.MODEL);
+        Path model = dir.resolve(PackageLayout.MODEL);
         if (!Files.isRegularFile(model)) {
-            throw new ModelException("model " + d.version() + " has no " + Manifests.MODEL);
+            throw new ModelException("model " + d.version() + " has no " + PackageLayout.MODEL);
         }
         try {
-            String sha = Manifests.sha256(model);
+            String sha = PackageLayout.sha256(model);
             if (d.sha256() == null || d.sha256().isBlank()) {
                 if (!fillInSha || verifier.hasTrustedKey()) {
                     throw new ModelException("manifest of " + d.version() + " has no sha256");
                 }
                 d = new ModelDescriptor(d.version(), sha, d.labels(), d.inputWidth(), d.inputHeight(), d.anchors(),
                         d.baseVersion(), d.metrics(), d.createdMillis(), d.edgeTpu());
-                Manifests.write(d, dir);
+                Manifest.write(d, dir);
             } else if (!sha.equalsIgnoreCase(d.sha256())) {
-                throw new ModelException("model " + d.version() + ": SHA-256 of " + Manifests.MODEL + " is " + sha
+                throw new ModelException("model " + d.version() + ": SHA-256 of " + PackageLayout.MODEL + " is " + sha
                         + " but the manifest says " + d.sha256() + " (corrupt or truncated file)");
             }
-            Path tpu = dir.resolve(Manifests.EDGETPU_MODEL);
+            Path tpu = dir.resolve(PackageLayout.EDGETPU_MODEL);
             if (Files.isRegularFile(tpu)) {
-                Object expected = Json.parseObject(Files.readString(dir.resolve(Manifests.MANIFEST))).get("edgeTpuSha256");
+                String expected = Manifest.text(Manifest.readObject(dir), "edgeTpuSha256", null);
                 if (expected == null && verifier.hasTrustedKey()) {
-                    throw new ModelException("manifest of " + d.version() + " has no edgeTpuSha256 for " + Manifests.EDGETPU_MODEL);
+                    throw new ModelException("manifest of " + d.version() + " has no edgeTpuSha256 for " + PackageLayout.EDGETPU_MODEL);
                 }
-                if (expected != null && !Manifests.sha256(tpu).equalsIgnoreCase(expected.toString())) {
-                    throw new ModelException("model " + d.version() + ": SHA-256 of " + Manifests.EDGETPU_MODEL + " does not match the manifest");
+                if (expected != null && !PackageLayout.sha256(tpu).equalsIgnoreCase(expected)) {
+                    throw new ModelException("model " + d.version() + ": SHA-256 of " + PackageLayout.EDGETPU_MODEL + " does not match the manifest");
                 }
             }
             return d;
         } catch (IOException e) {
             throw new ModelException("model " + d.version() + ": cannot read files: " + e.getMessage(), e);
-        }
-    }
-
-    private void unpack(Path pkg, Path stage) throws IOException, ModelException {
-        Files.createDirectories(stage);
-        if (Files.isDirectory(pkg)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(pkg, Files::isRegularFile)) {
-                for (Path p : ds) {
-                    Files.copy(p, stage.resolve(p.getFileName().toString()));
-                }
-            }
-            return;
-        }
-        if (!Files.isRegularFile(pkg)) {
-            throw new ModelException("model package " + pkg + " does not exist");
-        }
-        long total = 0;
-        try (ZipInputStream zin = new ZipInputStream(Files.newInputStream(pkg))) {
-            ZipEntry e;
-            boolean any = false;
-            while ((e = zin.getNextEntry()) != null) {
-                if (e.isDirectory()) {
-                    continue;
-                }
-                // flat packages only: keep the file name, never a path (no zip slip)
-                String name = e.getName().substring(e.getName().lastIndexOf('/') + 1);
-                if (name.isEmpty() || name.startsWith(".")) {
-                    continue;
-                }
-                total += Files.copy(new LimitedStream(zin, MAX_PACKAGE_BYTES - total), stage.resolve(name));
-                any = true;
-            }
-            if (!any) {
-                throw new ModelException("model package " + pkg.getFileName() + " is not a zip with model files");
-            }
-        } catch (FileAlreadyExistsException e) {
-            throw new ModelException("model package " + pkg.getFileName() + " holds two files named " + e.getFile());
-        } catch (java.util.zip.ZipException e) {
-            throw new ModelException("model package " + pkg.getFileName() + " is not a valid zip: " + e.getMessage(), e);
-        }
-    }
-
-    private static final class LimitedStream extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        LimitedStream(InputStream in, long left) {
-            this.in = in;
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] b = new byte[1];
-            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                left -= n;
-                if (left < 0) {
-                    throw new IOException("model package larger than " + (MAX_PACKAGE_BYTES >> 20) + " MiB");
-                }
-            }
-            return n;
         }
     }
 
@@ -383,14 +326,14 @@ public final class FileModelRegistry implements ModelRegistry {
             return;
         }
         try {
-            Map<String, Object> m = Json.parseObject(Files.readString(state, StandardCharsets.UTF_8));
-            active = m.get("active") instanceof String s ? s : null;
-            if (m.get("history") instanceof List<?> l) {
-                for (Object o : l) {
-                    history.addLast(String.valueOf(o));
+            JsonObject m = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
+            active = Manifest.text(m, "active", null);
+            if (m.get("history") instanceof JsonArray l) {
+                for (JsonElement o : l) {
+                    history.addLast(o.getAsString());
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
             LOG.error("model registry state {} unreadable ({}); starting with no active model", state, e.getMessage());
         }
     }
@@ -405,11 +348,13 @@ public final class FileModelRegistry implements ModelRegistry {
     }
 
     private void writeState() throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("active", active);
-        m.put("history", new ArrayList<>(history));
+        JsonObject m = new JsonObject();
+        m.addProperty("active", active);
+        JsonArray h = new JsonArray();
+        history.forEach(h::add);
+        m.add("history", h);
         Path tmp = root.resolve("state.json.tmp");
-        Files.writeString(tmp, Json.write(m), StandardCharsets.UTF_8);
+        Files.writeString(tmp, STATE_JSON.toJson(m) + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, root.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** TensorFlow Lite 2.20 through the JavaCPP presets, XNNPACK on CPU, optional Edge TPU delegate. */
-public final class JavaCppTfliteEngine implements InferenceEngine {
+public final class JavaCppTfliteEngine extends SsdEngine {
 
     public static final String BACKEND = "tflite-javacpp";
     private static final Logger LOG = LoggerFactory.getLogger(JavaCppTfliteEngine.class);
@@ -30,13 +30,6 @@ public final class JavaCppTfliteEngine implements InferenceEngine {
     private final Interpreter interpreter;
     private final EdgeTpuDelegate edgeTpu;
     private final String note;
-    private final FloatBuffer input;
-    private final FloatBuffer boxes;
-    private final FloatBuffer logits;
-    private final int inputWidth;
-    private final int inputHeight;
-    private final int anchors;
-    private final int classes;
 
     /**
      * @param cpuModel     the plain TFLite model
@@ -95,9 +88,6 @@ public final class JavaCppTfliteEngine implements InferenceEngine {
             if (in.type() != TFLITE_FLOAT32 || inShape.length != 4 || inShape[3] != 3) {
                 throw new EngineException(file + ": expected a float32 [1,H,W,3] input, found type " + in.type() + " shape " + java.util.Arrays.toString(inShape));
             }
-            inputHeight = inShape[1];
-            inputWidth = inShape[2];
-            input = floats(in);
             TfLiteTensor a = interpreter.output_tensor(0);
             TfLiteTensor b = interpreter.output_tensor(1);
             if (a == null || b == null || a.isNull() || b.isNull()) {
@@ -118,10 +108,7 @@ public final class JavaCppTfliteEngine implements InferenceEngine {
                 throw new EngineException(file + ": outputs are not SSD raw outputs [1,N,4] and [1,N,C]: "
                         + java.util.Arrays.toString(sa) + " " + java.util.Arrays.toString(sb));
             }
-            anchors = sa[1];
-            classes = sb[2];
-            boxes = floats(a);
-            logits = floats(b);
+            tensors(new Tensors(inShape[2], inShape[1], floats(in), sa[1], sb[2], floats(a), floats(b)));
         } catch (java.io.IOException e) {
             closeQuietly(tpu);
             throw new EngineException("cannot read model " + file + ": " + e.getMessage(), e);
@@ -168,45 +155,10 @@ public final class JavaCppTfliteEngine implements InferenceEngine {
     }
 
     @Override
-    public int inputWidth() {
-        return inputWidth;
-    }
-
-    @Override
-    public int inputHeight() {
-        return inputHeight;
-    }
-
-    @Override
-    public FloatBuffer input() {
-        return input;
-    }
-
-    @Override
     public void invoke() throws EngineException {
         if (interpreter.Invoke() != TFLITE_OK) {
             throw new EngineException("TFLite Invoke failed");
         }
-    }
-
-    @Override
-    public FloatBuffer boxEncodings() {
-        return boxes;
-    }
-
-    @Override
-    public FloatBuffer classLogits() {
-        return logits;
-    }
-
-    @Override
-    public int anchorCount() {
-        return anchors;
-    }
-
-    @Override
-    public int classCount() {
-        return classes;
     }
 
     @Override

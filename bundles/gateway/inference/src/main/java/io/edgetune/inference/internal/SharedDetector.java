@@ -7,6 +7,7 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
 import io.edgetune.api.motion.Region;
+import io.edgetune.modelpackage.PackageLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,9 +110,9 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
     }
 
     private LoadedModel load(ModelDescriptor d, Path dir) throws ModelException {
-        Path tpu = dir.resolve(Manifests.EDGETPU_MODEL);
+        Path tpu = dir.resolve(PackageLayout.EDGETPU_MODEL);
         try {
-            return LoadedModel.load(d, dir.resolve(Manifests.MODEL), Files.isRegularFile(tpu) ? tpu : null, backend, options);
+            return LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), Files.isRegularFile(tpu) ? tpu : null, backend, options);
         } catch (EngineException e) {
             throw new ModelException("model " + d.version() + " rejected: " + e.getMessage(), e);
         }

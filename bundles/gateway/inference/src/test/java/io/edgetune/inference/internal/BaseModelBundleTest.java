@@ -6,11 +6,12 @@ import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.inference.TestAssets;
+import io.edgetune.modelpackage.PackageLayout;
+import io.edgetune.modelpackage.PackageVerifier;
 import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.felix.framework.FrameworkFactory;
@@ -37,10 +38,8 @@ public class BaseModelBundleTest {
 
     @Before
     public void startFramework() throws Exception {
-        Map<String, String> p = new HashMap<>();
-        p.put(Constants.FRAMEWORK_STORAGE, tmp.newFolder("fw").getAbsolutePath());
-        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        framework = new FrameworkFactory().newFramework(p);
+        framework = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, tmp.newFolder("fw").getAbsolutePath(),
+                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
         framework.start();
     }
 
@@ -64,7 +63,7 @@ public class BaseModelBundleTest {
         ModelDescriptor d = registry.active().orElseThrow();
         assertEquals(FileModelRegistry.BASE_VERSION, d.version());
         Path cached = TestAssets.dir().resolve(FileModelRegistry.BASE_MODEL_FILE);
-        assertEquals("the bundled model is the verified asset", Manifests.sha256(cached), d.sha256());
+        assertEquals("the bundled model is the verified asset", PackageLayout.sha256(cached), d.sha256());
         assertEquals(Files.readAllLines(TestAssets.dir().resolve(FileModelRegistry.BASE_LABELS_FILE)).stream()
                 .filter(l -> !l.isBlank()).map(String::trim).toList(), d.labels());
 

@@ -12,7 +12,7 @@ import ai.djl.translate.TranslateException;
 import io.edgetune.inference.internal.BackendUnavailableException;
 import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
-import io.edgetune.inference.internal.InferenceEngine;
+import io.edgetune.inference.internal.SsdEngine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +27,7 @@ import java.nio.file.Path;
  * the library from that jar instead (into DJL's cache directory) and never
  * goes to the network.
  */
-public final class DjlTfliteEngine implements InferenceEngine {
+public final class DjlTfliteEngine extends SsdEngine {
 
     public static final String BACKEND = "djl-tflite";
 
@@ -41,14 +41,9 @@ public final class DjlTfliteEngine implements InferenceEngine {
     private final Model model;
     private final Predictor<NDList, NDList> predictor;
     private final NDManager manager;
+    /** The input, also set as the base's: {@link #run()} needs it before the outputs are known. */
     private final FloatBuffer input;
-    private final FloatBuffer boxes;
-    private final FloatBuffer logits;
     private final Shape inputShape;
-    private final int width;
-    private final int height;
-    private final int anchors;
-    private final int classes;
 
     public DjlTfliteEngine(Path file, EngineOptions options) throws EngineException {
         String name = file.getFileName().toString();
@@ -77,25 +72,22 @@ public final class DjlTfliteEngine implements InferenceEngine {
                 throw new EngineException(file + ": expected a [1,H,W,3] input, found " + s);
             }
             inputShape = s;
-            height = (int) s.get(1);
-            width = (int) s.get(2);
+            int height = (int) s.get(1);
+            int width = (int) s.get(2);
             predictor = m.newPredictor(new NoopTranslator());
             manager = m.getNDManager().newSubManager();
             input = ByteBuffer.allocateDirect(width * height * 3 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
             model = m;
             // output shapes are only known after a run; the smoke test of the caller follows anyway
             NDList out = run();
-            NDArray a = out.get(0);
-            NDArray b = out.get(1);
-            if (a.getShape().get(a.getShape().dimension() - 1) != 4) {
-                NDArray t = a;
-                a = b;
-                b = t;
-            }
-            anchors = (int) a.getShape().get(1);
-            classes = (int) b.getShape().get(2);
-            boxes = ByteBuffer.allocateDirect(anchors * 4 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            logits = ByteBuffer.allocateDirect(anchors * classes * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            NDArray[] ab = boxesFirst(out);
+            NDArray a = ab[0];
+            NDArray b = ab[1];
+            int anchors = (int) a.getShape().get(1);
+            int classes = (int) b.getShape().get(2);
+            tensors(new Tensors(width, height, input, anchors, classes,
+                    ByteBuffer.allocateDirect(anchors * 4 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer(),
+                    ByteBuffer.allocateDirect(anchors * classes * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer()));
             out.close();
         } catch (IOException | MalformedModelException | RuntimeException e) {
             if (m != null) {
@@ -119,6 +111,13 @@ public final class DjlTfliteEngine implements InferenceEngine {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new EngineException("DJL " + m.getName() + ": cannot read the input shape (" + e + ")", e);
         }
+    }
+
+    /** The two outputs, box encodings first: the box tensor is the one whose last dimension is 4. */
+    private static NDArray[] boxesFirst(NDList out) {
+        NDArray a = out.get(0);
+        NDArray b = out.get(1);
+        return a.getShape().get(a.getShape().dimension() - 1) == 4 ? new NDArray[] {a, b} : new NDArray[] {b, a};
     }
 
     private NDList run() throws EngineException {
@@ -149,55 +148,16 @@ public final class DjlTfliteEngine implements InferenceEngine {
     }
 
     @Override
-    public int inputWidth() {
-        return width;
-    }
-
-    @Override
-    public int inputHeight() {
-        return height;
-    }
-
-    @Override
-    public FloatBuffer input() {
-        return input;
-    }
-
-    @Override
     public void invoke() throws EngineException {
         try (NDList out = run()) {
-            NDArray a = out.get(0);
-            NDArray b = out.get(1);
-            if (a.getShape().get(a.getShape().dimension() - 1) != 4) {
-                NDArray t = a;
-                a = b;
-                b = t;
-            }
-            boxes.clear();
-            boxes.put(a.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
-            logits.clear();
-            logits.put(b.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
+            NDArray[] ab = boxesFirst(out);
+            NDArray a = ab[0];
+            NDArray b = ab[1];
+            boxEncodings().clear();
+            boxEncodings().put(a.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
+            classLogits().clear();
+            classLogits().put(b.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
         }
-    }
-
-    @Override
-    public FloatBuffer boxEncodings() {
-        return boxes;
-    }
-
-    @Override
-    public FloatBuffer classLogits() {
-        return logits;
-    }
-
-    @Override
-    public int anchorCount() {
-        return anchors;
-    }
-
-    @Override
-    public int classCount() {
-        return classes;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.modelpackage;
 
 import io.edgetune.api.model.ModelException;
 import java.io.IOException;
@@ -18,17 +18,17 @@ import java.util.zip.ZipFile;
  * (read with a bound). An unsigned or oversized package is refused after
  * reading a few kilobytes, never after inflating it.
  */
-final class PackageGate {
+public final class PackageGate {
 
-    static final int MAX_MANIFEST_BYTES = 1 << 20;
-    static final int MAX_SIGNATURE_BYTES = 4096;
+    public static final int MAX_SIGNATURE_BYTES = 4096;
 
     private PackageGate() {
     }
 
-    static void check(Path pkg, long maxPackageBytes, PackageVerifier verifier) throws ModelException {
+    /** Checks a package file; directories (local installs) pass, the registry checks their files. */
+    public static void check(Path pkg, long maxPackageBytes, PackageVerifier verifier) throws ModelException {
         if (!Files.isRegularFile(pkg)) {
-            return; // directories are local installs; the registry checks their files as before
+            return;
         }
         String name = pkg.getFileName().toString();
         try {
@@ -49,19 +49,19 @@ final class PackageGate {
                     if (declared > maxPackageBytes) {
                         throw new ModelException("model package " + name + " would unpack to more than " + maxPackageBytes + " bytes");
                     }
-                    String file = e.getName().substring(e.getName().lastIndexOf('/') + 1);
-                    if (Manifests.MANIFEST.equals(file)) {
+                    String file = ModelPackages.fileName(e);
+                    if (PackageLayout.MANIFEST.equals(file)) {
                         manifest = e;
-                    } else if (Manifests.SIGNATURE.equals(file)) {
+                    } else if (PackageLayout.SIGNATURE.equals(file)) {
                         signature = e;
                     }
                 }
                 if (manifest == null) {
-                    throw new ModelException("model package " + name + " has no " + Manifests.MANIFEST);
+                    throw new ModelException("model package " + name + " has no " + PackageLayout.MANIFEST);
                 }
-                if (manifest.getSize() > MAX_MANIFEST_BYTES) {
-                    throw new ModelException("model package " + name + ": " + Manifests.MANIFEST + " is larger than "
-                            + MAX_MANIFEST_BYTES + " bytes");
+                if (manifest.getSize() > Manifest.MAX_BYTES) {
+                    throw new ModelException("model package " + name + ": " + PackageLayout.MANIFEST + " is larger than "
+                            + Manifest.MAX_BYTES + " bytes");
                 }
                 if (!verifier.hasTrustedKey()) {
                     return;
@@ -69,7 +69,7 @@ final class PackageGate {
                 if (signature == null) {
                     throw new ModelException("model package " + name + " is unsigned but a trusted key is configured");
                 }
-                byte[] manifestBytes = read(zip, manifest, MAX_MANIFEST_BYTES, name);
+                byte[] manifestBytes = read(zip, manifest, Manifest.MAX_BYTES, name);
                 String sig = new String(read(zip, signature, MAX_SIGNATURE_BYTES, name), StandardCharsets.US_ASCII);
                 verifier.verify(manifestBytes, sig, name);
             }
