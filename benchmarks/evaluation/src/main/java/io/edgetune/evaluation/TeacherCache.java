@@ -1,6 +1,11 @@
 package io.edgetune.evaluation;
 
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import com.google.gson.stream.MalformedJsonException;
 import io.edgetune.api.detect.Detection;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +20,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Teacher labels cost about half a second per frame, so they are kept in
  * {@code teacher-<video sha256 prefix>-<video bytes>-<every>.json} next to the assets and reused when the video,
- * the teacher's model and the labelling stride are the same. One frame per line, each box as
- * {@code [classId, score, x, y, width, height]} in frame pixels.
+ * the teacher's model and the labelling stride are the same. Compact JSON written and read with Gson; the frames
+ * as {@code "frame": [[classId, score, x, y, width, height], ...]} in frame pixels.
  */
 final class TeacherCache {
-
-    private static final Pattern FRAME_LINE = Pattern.compile("^\\s*\"(\\d+)\"\\s*:\\s*\\[(.*)\\]\\s*,?\\s*$");
-    private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?");
-    private static final Pattern MODEL = Pattern.compile("\"modelSha256\"\\s*:\\s*\"([0-9a-f]+)\"");
-    private static final Pattern VIDEO = Pattern.compile("\"videoSha256\"\\s*:\\s*\"([0-9a-f]+)\"");
 
     private final Path file;
     private final String videoSha;
@@ -54,36 +52,63 @@ final class TeacherCache {
         if (!Files.isRegularFile(file)) {
             return 0;
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        Matcher v = VIDEO.matcher(text);
-        Matcher m = MODEL.matcher(text);
-        if (!v.find() || !v.group(1).equals(videoSha) || !m.find() || !m.group(1).equals(modelSha)) {
+        String video = null;
+        String model = null;
+        Map<Integer, List<Detection>> read = new TreeMap<>();
+        // a streaming read of the known layout: nothing is built recursively, unknown members are skipped
+        try (JsonReader r = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            r.beginObject();
+            while (r.hasNext()) {
+                switch (r.nextName()) {
+                    case "videoSha256" -> video = r.nextString();
+                    case "modelSha256" -> model = r.nextString();
+                    case "frames" -> readFrames(r, labels, read);
+                    default -> r.skipValue();
+                }
+            }
+            r.endObject();
+        } catch (IllegalStateException | NumberFormatException | MalformedJsonException | EOFException e) {
+            throw new IOException("broken teacher cache " + file + ": " + e.getMessage() + " (delete the file to relabel)", e);
+        }
+        if (!videoSha.equals(video) || !modelSha.equals(model)) {
             System.err.println("teacher cache " + file + " is for another video or model: labelling again");
             return 0;
         }
-        for (String line : text.split("\n")) {
-            Matcher f = FRAME_LINE.matcher(line);
-            if (!f.matches()) {
-                continue;
-            }
-            List<Float> numbers = new ArrayList<>();
-            Matcher n = NUMBER.matcher(f.group(2));
-            while (n.find()) {
-                numbers.add(Float.parseFloat(n.group()));
-            }
-            if (numbers.size() % 6 != 0) {
-                throw new IOException("broken teacher cache " + file + ": frame " + f.group(1) + " has " + numbers.size()
-                        + " numbers, not boxes of 6 (delete the file to relabel)");
-            }
-            List<Detection> boxes = new ArrayList<>(numbers.size() / 6);
-            for (int i = 0; i < numbers.size(); i += 6) {
-                int cls = numbers.get(i).intValue();
-                boxes.add(new Detection(cls, cls < labels.size() ? labels.get(cls) : "class" + cls, numbers.get(i + 1),
-                        numbers.get(i + 2), numbers.get(i + 3), numbers.get(i + 4), numbers.get(i + 5)));
-            }
-            frames.put(Integer.parseInt(f.group(1)), List.copyOf(boxes));
-        }
+        frames.putAll(read);
         return frames.size();
+    }
+
+    /** {"frame": [[classId, score, x, y, width, height], ...], ...} */
+    private void readFrames(JsonReader r, List<String> labels, Map<Integer, List<Detection>> out) throws IOException {
+        r.beginObject();
+        while (r.hasNext()) {
+            String frame = r.nextName();
+            List<Detection> boxes = new ArrayList<>();
+            r.beginArray();
+            while (r.hasNext()) {
+                float[] v = new float[6];
+                int n = 0;
+                r.beginArray();
+                while (r.hasNext()) {
+                    if (n == v.length || r.peek() != JsonToken.NUMBER) {
+                        throw new IOException("broken teacher cache " + file + ": frame " + frame
+                                + " has a box that is not 6 numbers (delete the file to relabel)");
+                    }
+                    // the number as written: Float.toString reads back to the same float
+                    v[n++] = Float.parseFloat(r.nextString());
+                }
+                r.endArray();
+                if (n != v.length) {
+                    throw new IOException("broken teacher cache " + file + ": frame " + frame + " has a box of " + n
+                            + " numbers, not 6 (delete the file to relabel)");
+                }
+                int cls = (int) v[0];
+                boxes.add(new Detection(cls, cls < labels.size() ? labels.get(cls) : "class" + cls, v[1], v[2], v[3], v[4], v[5]));
+            }
+            r.endArray();
+            out.put(Integer.parseInt(frame), List.copyOf(boxes));
+        }
+        r.endObject();
     }
 
     List<Detection> get(int frame) {
@@ -96,32 +121,30 @@ final class TeacherCache {
 
     /** Writes through a temporary file, so an interrupted run never leaves half a cache. */
     void save(String videoName, String teacherDescription) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\n");
-        sb.append("  \"format\": \"edgetune-teacher-labels/1\",\n");
-        sb.append("  \"video\": \"").append(videoName.replace("\\", "/").replace("\"", "'")).append("\",\n");
-        sb.append("  \"videoSha256\": \"").append(videoSha).append("\",\n");
-        sb.append("  \"modelSha256\": \"").append(modelSha).append("\",\n");
-        sb.append("  \"every\": ").append(every).append(",\n");
-        sb.append("  \"teacher\": \"").append(teacherDescription.replace("\"", "'")).append("\",\n");
-        sb.append("  \"box\": [\"classId\", \"score\", \"x\", \"y\", \"width\", \"height\"],\n");
-        sb.append("  \"frames\": {\n");
-        int i = 0;
-        for (Map.Entry<Integer, List<Detection>> e : frames.entrySet()) {
-            sb.append("    \"").append(e.getKey()).append("\": [");
-            int j = 0;
-            for (Detection d : e.getValue()) {
-                // Float.toString reads back to the same float: a cached run scores exactly like the labelling run
-                sb.append(j++ == 0 ? "" : ", ").append('[').append(d.classId()).append(", ").append(d.score()).append(", ")
-                        .append(d.x()).append(", ").append(d.y()).append(", ").append(d.width()).append(", ")
-                        .append(d.height()).append(']');
-            }
-            sb.append(']').append(++i < frames.size() ? "," : "").append('\n');
-        }
-        sb.append("  }\n}\n");
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        try (JsonWriter w = new JsonWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+            w.beginObject()
+                    .name("format").value("edgetune-teacher-labels/1")
+                    .name("video").value(videoName.replace("\\", "/"))
+                    .name("videoSha256").value(videoSha)
+                    .name("modelSha256").value(modelSha)
+                    .name("every").value(every)
+                    .name("teacher").value(teacherDescription);
+            w.name("box").beginArray().value("classId").value("score").value("x").value("y").value("width").value("height").endArray();
+            w.name("frames").beginObject();
+            for (Map.Entry<Integer, List<Detection>> e : frames.entrySet()) {
+                w.name(Integer.toString(e.getKey())).beginArray();
+                for (Detection d : e.getValue()) {
+                    // floats as Float.toString writes them, which reads back to the same float: a cached run scores
+                    // exactly like the labelling run
+                    w.beginArray().value(d.classId()).value(Float.valueOf(d.score())).value(Float.valueOf(d.x()))
+                            .value(Float.valueOf(d.y())).value(Float.valueOf(d.width())).value(Float.valueOf(d.height())).endArray();
+                }
+                w.endArray();
+            }
+            w.endObject().endObject();
+        }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -6,6 +6,11 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.edgetune.cloud.mqtt.codec.KuraPayloadCodec;
 import io.edgetune.model.delivery.DeliveryOutcome;
 import io.edgetune.model.delivery.ModelPackager;
@@ -33,8 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.kura.message.KuraPayload;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -177,8 +180,9 @@ public class SelfImprovementLoopTest {
             lastState = get(reviewPort, "api/training").orElse(lastState);
             // the publication rule is honest: a round on few frames may lose, and the next round (more frames) tries
             // again; three lost rounds end the wait
-            Matcher rejected = Pattern.compile("\"state\":\"REJECTED\".*\"startedMillis\":(\\d+)").matcher(lastState);
-            if (retrained == null && rejected.find() && rejectedRounds.add(rejected.group(1))) {
+            JsonObject state = object(lastState);
+            if (retrained == null && state != null && "REJECTED".equals(string(state, "state"))
+                    && rejectedRounds.add(String.valueOf(state.get("startedMillis")))) {
                 System.out.println("loop: round rejected, waiting for the next one: " + lastState);
                 if (rejectedRounds.size() >= 3) {
                     break;
@@ -300,8 +304,8 @@ public class SelfImprovementLoopTest {
                 "train.epochs", "train.ms"}) {
             r.append(String.format(Locale.ROOT, "  - %s: %s%n", m, metric(round, m)));
         }
-        Matcher delivery = Pattern.compile("\"delivery\":(\\{[^}]*\\})").matcher(round);
-        r.append("- delivery: ").append(delivery.find() ? delivery.group(1) : "?").append('\n');
+        JsonObject record = object(round);
+        r.append("- delivery: ").append(record == null || record.get("delivery") == null ? "?" : record.get("delivery")).append('\n');
         r.append(String.format(Locale.ROOT, "- retrained model %s first reported by the gateway %.0f s after the annotator started%n",
                 version, (firstSeen.get(version) - started) / 1000.0));
         r.append("- tampered package: ").append(tampered.responseCode()).append(' ').append(tampered.message()).append('\n');
@@ -315,9 +319,27 @@ public class SelfImprovementLoopTest {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private static String metric(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(-?[0-9.Ee+-]+)").matcher(json);
-        return m.find() ? fmt(Double.parseDouble(m.group(1))) : "?";
+    /** A figure of the round record's metrics, "?" when the record or the figure is missing. */
+    private static String metric(String round, String name) {
+        JsonObject record = object(round);
+        JsonElement metrics = record == null ? null : record.get("metrics");
+        JsonElement v = metrics != null && metrics.isJsonObject() ? metrics.getAsJsonObject().get(name) : null;
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() ? fmt(v.getAsDouble()) : "?";
+    }
+
+    /** The JSON object in {@code text}, or null when the text is not one (an API call that failed, no rounds.log). */
+    private static JsonObject object(String text) {
+        try {
+            JsonElement e = JsonParser.parseString(text);
+            return e.isJsonObject() ? e.getAsJsonObject() : null;
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    private static String string(JsonObject o, String name) {
+        JsonElement v = o == null ? null : o.get(name);
+        return v != null && v.isJsonPrimitive() ? v.getAsString() : null;
     }
 
     /** The body of a review API call, empty when it fails (the annotator may be busy or starting). */
@@ -337,12 +359,11 @@ public class SelfImprovementLoopTest {
 
     /** The model file of a version in the gateway's model store (the directory whose manifest names that version). */
     private static Path findDelivered(Path dir, String version) throws IOException {
-        Pattern named = Pattern.compile("\"version\"\\s*:\\s*\"" + Pattern.quote(version) + "\"");
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 Path manifest = p.resolveSibling("manifest.json");
                 if (p.getFileName().toString().equals("model.tflite") && Files.isRegularFile(manifest)
-                        && named.matcher(Files.readString(manifest)).find()) {
+                        && version.equals(string(object(Files.readString(manifest)), "version"))) {
                     return p;
                 }
             }
@@ -353,20 +374,20 @@ public class SelfImprovementLoopTest {
     /** The teacher-labelled frames of one split of the annotator's COCO dataset, as images with their boxes. */
     private static List<LabelledImage> coco(Path dataset, String file, List<String> labels) throws IOException {
         String json = Files.readString(dataset.resolve("annotations").resolve(file));
+        JsonObject doc = JsonParser.parseString(json).getAsJsonObject();
         Map<Long, String> names = new java.util.LinkedHashMap<>();
-        Matcher img = Pattern.compile("\\{\"id\":(\\d+),\"file_name\":\"([^\"]+)\"").matcher(json);
-        while (img.find()) {
-            names.put(Long.parseLong(img.group(1)), img.group(2));
+        for (JsonElement e : doc.getAsJsonArray("images")) {
+            JsonObject img = e.getAsJsonObject();
+            names.put(img.get("id").getAsLong(), img.get("file_name").getAsString());
         }
         Map<Long, List<Detection>> boxes = new java.util.HashMap<>();
-        Matcher ann = Pattern.compile("\"image_id\":(\\d+),\"category_id\":(\\d+),\"bbox\":\\[([^\\]]+)\\][^}]*\"score\":([0-9.Ee+-]+)")
-                .matcher(json);
-        while (ann.find()) {
-            String[] b = ann.group(3).split(",");
-            int c = Integer.parseInt(ann.group(2));
-            boxes.computeIfAbsent(Long.parseLong(ann.group(1)), k -> new ArrayList<>()).add(new Detection(c, labels.get(c),
-                    Float.parseFloat(ann.group(4)), Float.parseFloat(b[0]), Float.parseFloat(b[1]), Float.parseFloat(b[2]),
-                    Float.parseFloat(b[3])));
+        for (JsonElement e : doc.getAsJsonArray("annotations")) {
+            JsonObject a = e.getAsJsonObject();
+            JsonArray b = a.getAsJsonArray("bbox");
+            int c = a.get("category_id").getAsInt();
+            boxes.computeIfAbsent(a.get("image_id").getAsLong(), k -> new ArrayList<>()).add(new Detection(c, labels.get(c),
+                    a.get("score").getAsFloat(), b.get(0).getAsFloat(), b.get(1).getAsFloat(), b.get(2).getAsFloat(),
+                    b.get(3).getAsFloat()));
         }
         List<LabelledImage> out = new ArrayList<>();
         names.forEach((id, name) -> out.add(new LabelledImage(dataset.resolve("images").resolve(name), boxes.getOrDefault(id, List.of()))));

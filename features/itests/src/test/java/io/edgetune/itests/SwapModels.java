@@ -1,5 +1,6 @@
 package io.edgetune.itests;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +29,13 @@ final class SwapModels {
         Path dir = Files.createTempDirectory("swap-model");
         Files.write(dir.resolve("model.tflite"), model);
         Files.copy(assets.resolve("oidv4_labelmap.txt"), dir.resolve("labels.txt"));
-        String manifest = "{\"version\": \"" + version + "\", \"sha256\": \"" + sha256(model)
-                + "\", \"inputWidth\": 300, \"inputHeight\": 300, \"baseVersion\": \"base-oidv4\"}";
-        Files.writeString(dir.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
+        JsonObject manifest = new JsonObject();
+        manifest.addProperty("version", version);
+        manifest.addProperty("sha256", sha256(model));
+        manifest.addProperty("inputWidth", 300);
+        manifest.addProperty("inputHeight", 300);
+        manifest.addProperty("baseVersion", "base-oidv4");
+        Files.writeString(dir.resolve("manifest.json"), manifest.toString(), StandardCharsets.UTF_8);
         return dir;
     }
 

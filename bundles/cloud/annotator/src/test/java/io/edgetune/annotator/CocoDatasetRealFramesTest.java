@@ -1,12 +1,12 @@
 package io.edgetune.annotator;
 
-import io.edgetune.annotator.internal.JsonReader;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import com.google.gson.Gson;
 import io.edgetune.annotator.internal.CocoDataset;
 import io.edgetune.annotator.internal.SplitRule;
 import io.edgetune.annotator.internal.Teacher;
@@ -34,6 +34,9 @@ import org.junit.Test;
 
 /** Teacher labels of real frames written as a COCO dataset, read back and checked. */
 public class CocoDatasetRealFramesTest {
+
+    /** Reads the exported files as plain maps, lists and doubles. */
+    private static final Gson GSON = new Gson();
 
     /** 10-second blocks, every 2nd to validation, 2 s guard; the video runs at 10 frames/s. */
     private static final SplitRule RULE = new SplitRule(10_000, 2, 2_000);
@@ -97,7 +100,7 @@ public class CocoDatasetRealFramesTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> read(Path cameraDir, String file) throws Exception {
-        return (Map<String, Object>) JsonReader.parse(Files.readString(cameraDir.resolve("annotations").resolve(file), StandardCharsets.UTF_8));
+        return (Map<String, Object>) GSON.fromJson(Files.readString(cameraDir.resolve("annotations").resolve(file), StandardCharsets.UTF_8), Map.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -222,7 +225,7 @@ public class CocoDatasetRealFramesTest {
             }
         }
         // old entries of the exported JSON keep their ids: the earlier train file's images are all still there
-        Map<String, Object> oldTrain = (Map<String, Object>) JsonReader.parse(trainBefore);
+        Map<String, Object> oldTrain = (Map<String, Object>) GSON.fromJson(trainBefore, Map.class);
         Map<String, Object> newTrain = read(root.resolve("plaza"), "instances_train.json");
         List<Map<String, Object>> newImages = list(newTrain, "images");
         for (Map<String, Object> img : list(oldTrain, "images")) {

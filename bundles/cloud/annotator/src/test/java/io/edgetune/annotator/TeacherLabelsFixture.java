@@ -3,6 +3,7 @@ package io.edgetune.annotator;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import com.google.gson.stream.JsonWriter;
 import io.edgetune.annotator.internal.Teacher;
 import io.edgetune.annotator.internal.TeacherSettings;
 import io.edgetune.api.detect.Detection;
@@ -10,12 +11,12 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import io.edgetune.inference.internal.DetectorSettings;
 import io.edgetune.inference.internal.LoadedModel;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.Test;
 
@@ -41,8 +42,9 @@ public class TeacherLabelsFixture {
         Map<Integer, byte[]> frames = RealAssets.frames(indices);
         FramePool pool = new FramePool(2, RealAssets.WIDTH, RealAssets.HEIGHT);
         int boxes = 0;
-        StringBuilder json = new StringBuilder("{\n");
-        try (LoadedModel model = RealAssets.model()) {
+        StringWriter json = new StringWriter();
+        try (LoadedModel model = RealAssets.model(); JsonWriter w = new JsonWriter(json)) {
+            w.beginObject(); 
             // the cloud's detector service as the annotator uses it: regions, all labels, lower per-pass threshold
             Teacher teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                     TeacherSettings.defaults());
@@ -55,22 +57,23 @@ public class TeacherLabelsFixture {
                 } finally {
                     f.release();
                 }
-                json.append("  \"").append(i).append("\": [");
-                for (int k = 0; k < labels.size(); k++) {
-                    Detection d = labels.get(k);
-                    json.append(k == 0 ? "" : ", ").append(String.format(Locale.ROOT, "[%d, %.1f, %.1f, %.1f, %.1f, %.3f]",
-                            d.classId(), d.x(), d.y(), d.width(), d.height(), d.score()));
+                // {"frame": [[classId, x, y, w, h, score], ...], ...}: pixels to one decimal, scores to three
+                w.name(Integer.toString(i)).beginArray();
+                for (Detection d : labels) {
+                    w.beginArray().value(d.classId()).value(Math.round(d.x() * 10) / 10.0).value(Math.round(d.y() * 10) / 10.0)
+                            .value(Math.round(d.width() * 10) / 10.0).value(Math.round(d.height() * 10) / 10.0)
+                            .value(Math.round(d.score() * 1000) / 1000.0).endArray();
                 }
-                json.append(n + 1 < indices.length ? "],\n" : "]\n");
+                w.endArray();
                 boxes += labels.size();
             }
+            w.endObject();
         }
-        json.append("}\n");
         Path file = Paths.get(out);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        Files.writeString(file, json, StandardCharsets.UTF_8);
+        Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
         System.out.printf("teacher labels: %d boxes on %d frames -> %s%n", boxes, indices.length, file.toAbsolutePath());
         assertTrue("the teacher found nobody in " + FRAMES + " frames of a busy plaza", boxes > FRAMES);
     }

@@ -2,6 +2,8 @@ package io.edgetune.trainer;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
 import io.edgetune.api.detect.Detection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -103,29 +103,26 @@ final class TeacherData {
         }
     }
 
-    /** {"frame": [[classId, x, y, w, h, score], ...], ...}, one frame per line as the fixture writes it. */
+    /** {"frame": [[classId, x, y, w, h, score], ...], ...}, as the annotator's TeacherLabelsFixture writes it. */
     static Map<Integer, List<Detection>> readFixture(List<String> labels) throws IOException {
-        String json;
+        Map<String, List<List<Double>>> frames;
         try (InputStream in = TeacherData.class.getResourceAsStream("/teacher-vtest.json")) {
             if (in == null) {
                 throw new IOException("teacher-vtest.json missing from the test resources");
             }
-            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            frames = new Gson().fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    new TypeToken<Map<String, List<List<Double>>>>() { }.getType());
         }
         Map<Integer, List<Detection>> out = new TreeMap<>();
-        Matcher frame = Pattern.compile("^\\s*\"(\\d+)\"\\s*:\\s*\\[(.*)\\],?\\s*$", Pattern.MULTILINE).matcher(json);
-        Pattern box = Pattern.compile("\\[([^\\[\\]]+)\\]");
-        while (frame.find()) {
-            List<Detection> boxes = new ArrayList<>();
-            Matcher b = box.matcher(frame.group(2));
-            while (b.find()) {
-                String[] v = b.group(1).split(",");
-                int c = Integer.parseInt(v[0].trim());
-                boxes.add(new Detection(c, labels.get(c), Float.parseFloat(v[5].trim()), Float.parseFloat(v[1].trim()),
-                        Float.parseFloat(v[2].trim()), Float.parseFloat(v[3].trim()), Float.parseFloat(v[4].trim())));
+        frames.forEach((frame, boxes) -> {
+            List<Detection> detections = new ArrayList<>();
+            for (List<Double> v : boxes) {
+                int c = v.get(0).intValue();
+                detections.add(new Detection(c, labels.get(c), v.get(5).floatValue(), v.get(1).floatValue(), v.get(2).floatValue(),
+                        v.get(3).floatValue(), v.get(4).floatValue()));
             }
-            out.put(Integer.parseInt(frame.group(1)), boxes);
-        }
+            out.put(Integer.parseInt(frame), detections);
+        });
         if (out.size() < 60) {
             throw new IOException("teacher-vtest.json holds only " + out.size() + " frames");
         }

@@ -118,7 +118,9 @@ public class TransportBundlesIT {
                     artifact("io.edgetune", "io.edgetune.model.pkg", "0.1.0-SNAPSHOT"),
                     // the uploader encodes policy samples with OpenCV
                     artifact("io.edgetune", "io.edgetune.bytedeco", "0.1.0-SNAPSHOT"),
-                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT")}) {
+                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT"),
+                    // what Kura provides: commands and uploader write their JSON with Gson
+                    artifact("com.google.code.gson", "gson", "2.9.0")}) {
                 infra.add(ctx.installBundle(f.toURI().toString()));
             }
             for (Bundle b : infra) {

@@ -1,8 +1,11 @@
 package io.edgetune.annotator.internal;
 
+import com.google.gson.stream.JsonWriter;
 import io.edgetune.api.annotate.Verdict;
 import io.edgetune.api.detect.Detection;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -357,50 +360,77 @@ public final class CocoDataset {
 
     /** The COCO document of one split. */
     String coco(SplitRule.Split split) {
-        StringBuilder sb = new StringBuilder(4096 + samples.size() * 256);
-        JsonWriter j = new JsonWriter(sb);
-        j.beginObject();
-        j.name("info").beginObject()
-                .field("description", "EdgeTune teacher labels of camera " + cameraId + ", " + split.key() + " split")
-                .field("version", "1")
-                .field("split_rule", "time blocks of " + rule.blockMillis() + " ms, 1 block in " + rule.validationEvery()
-                        + " to validation, no sample within " + rule.guardMillis() + " ms of the other split")
-                .endObject();
-        List<Labelled> chosen = labelled(split, false);
-        j.name("images").beginArray();
-        for (Labelled l : chosen) {
-            Sample s = l.sample();
-            j.beginObject().field("id", s.imageId()).field("file_name", s.fileName()).field("width", s.width())
-                    .field("height", s.height()).field("date_captured", Instant.ofEpochMilli(s.timestampMillis()).toString())
-                    .field("camera_id", cameraId).field("timestamp_ms", s.timestampMillis())
-                    .field("frame_sequence", s.sequence()).field("review", l.verdict().name().toLowerCase(Locale.ROOT)).endObject();
-        }
-        j.endArray();
-        j.name("annotations").beginArray();
-        for (Labelled l : chosen) {
-            Sample s = l.sample();
-            int filled = 0;
-            for (Detection d : l.labels()) {
-                long id = storedId(s, d);
-                if (id < 0) {
-                    id = FILLED_ID_BASE + s.imageId() * 1000 + filled++;
-                }
-                j.beginObject().field("id", id).field("image_id", s.imageId()).field("category_id", d.classId());
-                j.name("bbox").beginArray().value1(d.x()).value1(d.y()).value1(d.width()).value1(d.height()).endArray();
-                j.name("area").value1(d.width() * (double) d.height());
-                j.field("iscrowd", 0);
-                j.name("score").value3(d.score());
-                j.endObject();
+        StringWriter sw = new StringWriter(4096 + samples.size() * 256);
+        try (JsonWriter j = new JsonWriter(sw)) {
+            j.beginObject();
+            j.name("info").beginObject()
+                    .name("description").value("EdgeTune teacher labels of camera " + cameraId + ", " + split.key() + " split")
+                    .name("version").value("1")
+                    .name("split_rule").value("time blocks of " + rule.blockMillis() + " ms, 1 block in " + rule.validationEvery()
+                            + " to validation, no sample within " + rule.guardMillis() + " ms of the other split")
+                    .endObject();
+            List<Labelled> chosen = labelled(split, false);
+            j.name("images").beginArray();
+            for (Labelled l : chosen) {
+                Sample s = l.sample();
+                j.beginObject().name("id").value(s.imageId()).name("file_name").value(s.fileName()).name("width").value(s.width())
+                        .name("height").value(s.height())
+                        .name("date_captured").value(Instant.ofEpochMilli(s.timestampMillis()).toString())
+                        .name("camera_id").value(cameraId).name("timestamp_ms").value(s.timestampMillis())
+                        .name("frame_sequence").value(s.sequence())
+                        .name("review").value(l.verdict().name().toLowerCase(Locale.ROOT)).endObject();
             }
+            j.endArray();
+            j.name("annotations").beginArray();
+            for (Labelled l : chosen) {
+                Sample s = l.sample();
+                int filled = 0;
+                for (Detection d : l.labels()) {
+                    long id = storedId(s, d);
+                    if (id < 0) {
+                        id = FILLED_ID_BASE + s.imageId() * 1000 + filled++;
+                    }
+                    j.beginObject().name("id").value(id).name("image_id").value(s.imageId()).name("category_id").value(d.classId());
+                    j.name("bbox").beginArray();
+                    tenths(j, d.x());
+                    tenths(j, d.y());
+                    tenths(j, d.width());
+                    tenths(j, d.height());
+                    j.endArray();
+                    tenths(j.name("area"), d.width() * (double) d.height());
+                    j.name("iscrowd").value(0);
+                    j.name("score").value(Math.round(finite(d.score()) * 1000) / 1000.0);
+                    j.endObject();
+                }
+            }
+            j.endArray();
+            j.name("categories").beginArray();
+            for (int i = 1; i < labels.size(); i++) {
+                j.beginObject().name("id").value(i).name("name").value(labels.get(i)).name("supercategory").value("object").endObject();
+            }
+            j.endArray();
+            j.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        j.endArray();
-        j.name("categories").beginArray();
-        for (int i = 1; i < labels.size(); i++) {
-            j.beginObject().field("id", i).field("name", labels.get(i)).field("supercategory", "object").endObject();
+        return sw.toString();
+    }
+
+    /** Pixels rounded to one decimal, whole numbers without one: boxes need no more. */
+    private static void tenths(JsonWriter j, double d) throws IOException {
+        long tenths = Math.round(finite(d) * 10);
+        if (tenths % 10 == 0) {
+            j.value(tenths / 10);
+        } else {
+            j.value(tenths / 10.0);
         }
-        j.endArray();
-        j.endObject();
-        return sb.toString();
+    }
+
+    private static double finite(double d) {
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException("JSON has no " + d);
+        }
+        return d;
     }
 
     /** The id of the stored box this label is, or -1 for a box the temporal check filled in. */

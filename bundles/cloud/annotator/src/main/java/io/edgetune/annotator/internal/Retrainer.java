@@ -1,5 +1,8 @@
 package io.edgetune.annotator.internal;
 
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.edgetune.api.annotate.TrainingStatus;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.model.ModelDescriptor;
@@ -246,15 +249,15 @@ public final class Retrainer implements AutoCloseable {
         status = new TrainingStatus("EVALUATING", gateway, camera, s.epoch(), s.epochs(), s.loss(), 0, s.startedMillis(),
                 System.currentTimeMillis(), Map.copyOf(metrics), null, String.format(java.util.Locale.ROOT,
                 "%s", gains(v, gatewayVersion)));
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("time", System.currentTimeMillis());
-        record.put("gateway", gateway);
-        record.put("camera", camera);
-        record.put("base", gatewayVersion);
-        record.put("metrics", metrics);
-        record.put("judged", gains(v, gatewayVersion));
+        JsonObject record = new JsonObject();
+        record.addProperty("time", System.currentTimeMillis());
+        record.addProperty("gateway", gateway);
+        record.addProperty("camera", camera);
+        record.addProperty("base", gatewayVersion);
+        record.add("metrics", figures(metrics));
+        record.addProperty("judged", gains(v, gatewayVersion));
         if (!v.publishable()) {
-            record.put("outcome", "not better than the gateway's model: not published");
+            record.addProperty("outcome", "not better than the gateway's model: not published");
             appendRound(d, record);
             update("REJECTED", "not published: " + gains(v, gatewayVersion));
             LOG.info("retrained model for {}/{} not published: {}", gateway, camera, gains(v, gatewayVersion));
@@ -265,7 +268,7 @@ public final class Retrainer implements AutoCloseable {
                 settings.inputWidth(), settings.inputHeight(), settings.anchors(), gatewayVersion, Map.copyOf(metrics),
                 System.currentTimeMillis(), false);
         store(version, r.model(), desc);
-        record.put("version", version);
+        record.addProperty("version", version);
         status = new TrainingStatus("DELIVERING", gateway, camera, status.epoch(), status.epochs(), status.loss(), -1,
                 status.startedMillis(), System.currentTimeMillis(), Map.copyOf(metrics), version, "model " + version + " stored");
         LOG.info("retrained model {} for {}/{}: {}", version, gateway, camera, gains(v, gatewayVersion));
@@ -273,7 +276,7 @@ public final class Retrainer implements AutoCloseable {
         if (!settings.deliver() || settings.signingKey() == null || dl == null) {
             String why = !settings.deliver() ? "delivery is off" : settings.signingKey() == null ? "no signing key configured"
                     : "no connection to the gateways";
-            record.put("outcome", "stored, not delivered: " + why);
+            record.addProperty("outcome", "stored, not delivered: " + why);
             appendRound(d, record);
             update("DONE", "model " + version + " stored, not delivered: " + why);
             return;
@@ -281,9 +284,16 @@ public final class Retrainer implements AutoCloseable {
         PrivateKey key = ModelPackager.privateKey(Files.readString(settings.signingKey(), StandardCharsets.UTF_8));
         byte[] pkg = ModelPackager.build(r.model(), desc, key);
         DeliveryOutcome o = dl.deliver(gateway, pkg);
-        record.put("delivery", Map.of("accepted", o.accepted(), "code", o.responseCode(), "message", String.valueOf(o.message()),
-                "bytes", o.bytes(), "chunks", o.chunks(), "retries", o.retries(), "ms", o.millis()));
-        record.put("outcome", o.accepted() ? "delivered" : "refused by the gateway");
+        JsonObject delivered = new JsonObject();
+        delivered.addProperty("accepted", o.accepted());
+        delivered.addProperty("code", o.responseCode());
+        delivered.addProperty("message", String.valueOf(o.message()));
+        delivered.addProperty("bytes", o.bytes());
+        delivered.addProperty("chunks", o.chunks());
+        delivered.addProperty("retries", o.retries());
+        delivered.addProperty("ms", o.millis());
+        record.add("delivery", delivered);
+        record.addProperty("outcome", o.accepted() ? "delivered" : "refused by the gateway");
         appendRound(d, record);
         if (o.accepted()) {
             update("DONE", "model " + version + " delivered to " + gateway + ": " + o.message());
@@ -399,12 +409,18 @@ public final class Retrainer implements AutoCloseable {
         Files.write(dir.resolve(ModelPackager.MANIFEST), ModelPackager.manifest(desc, desc.sha256()));
     }
 
-    private static void appendRound(CocoDataset d, Map<String, Object> record) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        JsonWriter.write(sb, record);
-        sb.append('\n');
-        Files.writeString(d.directory().resolve("rounds.log"), sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    /** One compact JSON object per line (JsonElement.toString: null members kept, no HTML escapes). */
+    private static void appendRound(CocoDataset d, JsonObject record) throws IOException {
+        Files.writeString(d.directory().resolve("rounds.log"), record + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+    }
+
+    /** rounds.log figures: four decimals are plenty; an undefined figure (NaN) is written as null. */
+    static JsonObject figures(Map<String, Double> metrics) {
+        JsonObject o = new JsonObject();
+        metrics.forEach((name, v) -> o.add(name, v == null || !Double.isFinite(v) ? JsonNull.INSTANCE
+                : new JsonPrimitive(Math.round(v * 10_000) / 10_000.0)));
+        return o;
     }
 
     private static String fmt(double v) {

@@ -1,5 +1,7 @@
 package io.edgetune.annotator.internal;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.frame.Frame;
@@ -38,6 +40,8 @@ public final class SampleIngest implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleIngest.class);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+    /** The gateway's detections body of one frame is a few KiB; anything this long is not one. */
+    static final int MAX_DETECTIONS_CHARS = 1 << 20;
     /** KuraMessage property naming the sending gateway when the connection provides it. */
     public static final String GATEWAY_PROPERTY = "client.id";
 
@@ -140,27 +144,40 @@ public final class SampleIngest implements AutoCloseable {
             return List.of();
         }
         try {
-            Object root = JsonReader.parse(json);
-            if (!(root instanceof Map<?, ?> m) || !(m.get("det") instanceof List<?> det)) {
+            JsonElement root = BoundedJson.parse(json, MAX_DETECTIONS_CHARS);
+            JsonElement det = root.isJsonObject() ? root.getAsJsonObject().get("det") : null;
+            if (det == null || !det.isJsonArray()) {
                 throw new IllegalArgumentException("no \"det\" array");
             }
-            List<Detection> out = new ArrayList<>(det.size());
-            for (Object o : det) {
-                if (o instanceof Map<?, ?> d && d.get("c") instanceof Number c && d.get("s") instanceof Number sc
-                        && d.get("b") instanceof List<?> b && b.size() == 4 && b.stream().allMatch(Number.class::isInstance)) {
-                    Object l = d.get("l");
-                    out.add(new Detection(c.intValue(), l instanceof String ls ? ls : "", sc.floatValue(),
-                            ((Number) b.get(0)).floatValue(), ((Number) b.get(1)).floatValue(),
-                            ((Number) b.get(2)).floatValue(), ((Number) b.get(3)).floatValue()));
-                } else {
+            List<Detection> out = new ArrayList<>(det.getAsJsonArray().size());
+            for (JsonElement o : det.getAsJsonArray()) {
+                JsonObject d = o.isJsonObject() ? o.getAsJsonObject() : null;
+                JsonElement b = d == null ? null : d.get("b");
+                if (d == null || !isNumber(d.get("c")) || !isNumber(d.get("s")) || b == null || !b.isJsonArray()
+                        || b.getAsJsonArray().size() != 4) {
                     throw new IllegalArgumentException("malformed box " + o);
                 }
+                float[] box = new float[4];
+                for (int i = 0; i < 4; i++) {
+                    JsonElement v = b.getAsJsonArray().get(i);
+                    if (!isNumber(v)) {
+                        throw new IllegalArgumentException("malformed box " + o);
+                    }
+                    box[i] = v.getAsFloat();
+                }
+                JsonElement l = d.get("l");
+                String label = l != null && l.isJsonPrimitive() && l.getAsJsonPrimitive().isString() ? l.getAsString() : "";
+                out.add(new Detection(d.get("c").getAsInt(), label, d.get("s").getAsFloat(), box[0], box[1], box[2], box[3]));
             }
             return out;
         } catch (IllegalArgumentException e) {
             LOG.warn("sample {}/{}: gateway boxes ignored ({})", gateway, camera, e.getMessage());
             return List.of();
         }
+    }
+
+    private static boolean isNumber(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
     }
 
     private void work() {

@@ -13,7 +13,7 @@ public class HostileSampleJsonTest {
     public void deepNestingIsRefusedWithAReasonNotAStackOverflow() {
         String deep = "{\"det\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
         try {
-            JsonReader.parse(deep);
+            BoundedJson.parse(deep, Integer.MAX_VALUE);
             throw new AssertionError("accepted");
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("nested deeper than"));
@@ -23,8 +23,29 @@ public class HostileSampleJsonTest {
 
     @Test
     public void ordinaryNestingStillParses() {
-        Object v = JsonReader.parse("{\"det\":[{\"c\":4,\"l\":\"Person\",\"s\":0.9,\"b\":[1,2,3,4]}]}");
-        assertTrue(v instanceof java.util.Map);
-        assertEquals(1, SampleIngest.edgeBoxes("{\"det\":[{\"c\":4,\"l\":\"Person\",\"s\":0.9,\"b\":[1,2,3,4]}]}", "gw", "cam").size());
+        String nested64 = "[".repeat(BoundedJson.MAX_DEPTH) + "]".repeat(BoundedJson.MAX_DEPTH);
+        assertTrue(BoundedJson.parse(nested64, Integer.MAX_VALUE).isJsonArray());
+        assertTrue(BoundedJson.parse("{\"det\":[{\"c\":4,\"l\":\"Person\",\"s\":0.9,\"b\":[1,2,3,4]}]}", 100).isJsonObject());
+        assertEquals(List.of(new io.edgetune.api.detect.Detection(4, "Person", 0.9f, 1, 2, 3, 4)), SampleIngest.edgeBoxes("{\"det\":[{\"c\":4,\"l\":\"Person\",\"s\":0.9,\"b\":[1,2,3,4]}]}", "gw", "cam"));
+    }
+
+    @Test
+    public void oversizedOrMalformedTextIsRefusedWithAReason() {
+        try {
+            BoundedJson.parse("[1,2,3]", 6);
+            throw new AssertionError("accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("more than 6"));
+        }
+        for (String bad : new String[] {"{\"det\":[]} x", "{det:[]}", "{\"det\":[1,]}", ""}) {
+            try {
+                BoundedJson.parse(bad, 100);
+                throw new AssertionError("accepted " + bad);
+            } catch (IllegalArgumentException expected) {
+                // strict JSON only, as before
+            }
+        }
+        String tooLong = "{\"det\":[],\"pad\":\"" + "x".repeat(SampleIngest.MAX_DETECTIONS_CHARS) + "\"}";
+        assertEquals(List.of(), SampleIngest.edgeBoxes(tooLong, "gw", "cam"));
     }
 }

@@ -1,5 +1,10 @@
 package io.edgetune.commands.internal;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
@@ -555,8 +560,29 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         return p;
     }
 
+    /** NaN and infinities have no JSON form: a figure that is not known yet is written as null. */
+    private static final TypeAdapter<Number> FINITE_OR_NULL = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Number n) throws IOException {
+            if (n == null || !Double.isFinite(n.doubleValue())) {
+                out.nullValue();
+            } else {
+                out.value(n);
+            }
+        }
+
+        @Override
+        public Number read(JsonReader in) {
+            throw new UnsupportedOperationException("reply bodies are written, not read");
+        }
+    };
+
+    /** Reply bodies: maps, lists and values as they are, null values kept, no HTML escapes (not a web page). */
+    private static final Gson REPLY = new GsonBuilder().serializeNulls().disableHtmlEscaping()
+            .registerTypeAdapter(Double.class, FINITE_OR_NULL).registerTypeAdapter(Float.class, FINITE_OR_NULL).create();
+
     private static void json(KuraPayload p, Object doc) {
-        p.setBody(Json.write(doc).getBytes(StandardCharsets.UTF_8));
+        p.setBody(REPLY.toJson(doc).getBytes(StandardCharsets.UTF_8));
         p.addMetric("content.type", "application/json");
     }
 }

@@ -1,10 +1,15 @@
 package io.edgetune.uploader.internal;
 
+import com.google.gson.stream.JsonWriter;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
-import java.util.Locale;
 import java.util.Map;
 import org.eclipse.kura.message.KuraPayload;
 
@@ -53,10 +58,8 @@ public final class DetectionMessages {
         p.addMetric("silent.s", h.silentSeconds());
         p.addMetric("frames", h.framesSince());
         p.addMetric("model.version", String.valueOf(h.modelVersion()));
-        StringBuilder sb = new StringBuilder("{\"cam\":");
-        string(sb, h.cameraId());
-        sb.append(",\"ts\":").append(now).append(",\"type\":\"heartbeat\",\"det\":[]}");
-        p.setBody(sb.toString().getBytes(StandardCharsets.UTF_8));
+        p.setBody(body(w -> w.beginObject().name("cam").value(h.cameraId()).name("ts").value(now).name("type").value("heartbeat")
+                .name("det").beginArray().endArray().endObject()));
         return p;
     }
 
@@ -76,11 +79,6 @@ public final class DetectionMessages {
         int total = 0;
         String top = null;
         int topCount = 0;
-        StringBuilder sb = new StringBuilder("{\"cam\":");
-        string(sb, a.cameraId());
-        sb.append(",\"from\":").append(a.fromMillis()).append(",\"to\":").append(a.toMillis())
-                .append(",\"frames\":").append(a.frames()).append(",\"counts\":{");
-        boolean first = true;
         for (Map.Entry<String, Integer> e : a.counts().entrySet()) {
             int n = e.getValue();
             total += n;
@@ -89,74 +87,65 @@ public final class DetectionMessages {
                 topCount = n;
             }
             p.addMetric("count." + e.getKey(), n);
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            string(sb, e.getKey());
-            sb.append(':').append(n);
         }
-        sb.append("}}");
         p.addMetric("count", total);
         if (top != null) {
             p.addMetric("top.label", top);
         }
-        p.setBody(sb.toString().getBytes(StandardCharsets.UTF_8));
+        p.setBody(body(w -> {
+            w.beginObject().name("cam").value(a.cameraId()).name("from").value(a.fromMillis()).name("to").value(a.toMillis())
+                    .name("frames").value(a.frames()).name("counts").beginObject();
+            for (Map.Entry<String, Integer> e : a.counts().entrySet()) {
+                w.name(e.getKey()).value(e.getValue());
+            }
+            w.endObject().endObject();
+        }));
         return p;
     }
 
     /** {"cam":..,"seq":..,"ts":..,"model":..,"det":[{"c":classId,"l":label,"s":score,"b":[x,y,w,h]}]} */
     static String json(Detections d) {
-        StringBuilder sb = new StringBuilder(64 + 64 * d.detections().size());
-        sb.append("{\"cam\":");
-        string(sb, d.cameraId());
-        sb.append(",\"seq\":").append(d.frameSequence());
-        sb.append(",\"ts\":").append(d.frameTimestampMillis());
-        sb.append(",\"model\":");
-        string(sb, String.valueOf(d.modelVersion()));
-        sb.append(",\"det\":[");
-        boolean first = true;
-        for (Detection x : d.detections()) {
-            if (!first) {
-                sb.append(',');
+        return new String(body(w -> {
+            w.beginObject().name("cam").value(d.cameraId()).name("seq").value(d.frameSequence())
+                    .name("ts").value(d.frameTimestampMillis()).name("model").value(String.valueOf(d.modelVersion()))
+                    .name("det").beginArray();
+            for (Detection x : d.detections()) {
+                w.beginObject().name("c").value(x.classId()).name("l").value(String.valueOf(x.label()));
+                round(w.name("s"), x.score(), 3);
+                round(w.name("b").beginArray(), x.x(), 1);
+                round(w, x.y(), 1);
+                round(w, x.width(), 1);
+                round(w, x.height(), 1);
+                w.endArray().endObject();
             }
-            first = false;
-            sb.append("{\"c\":").append(x.classId()).append(",\"l\":");
-            string(sb, String.valueOf(x.label()));
-            sb.append(",\"s\":").append(round(x.score(), 3));
-            sb.append(",\"b\":[").append(round(x.x(), 1)).append(',').append(round(x.y(), 1)).append(',')
-                    .append(round(x.width(), 1)).append(',').append(round(x.height(), 1)).append("]}");
-        }
-        return sb.append("]}").toString();
+            w.endArray().endObject();
+        }), StandardCharsets.UTF_8);
     }
 
-    private static String round(float v, int decimals) {
-        if (Float.isNaN(v) || Float.isInfinite(v)) {
-            return "null";
-        }
-        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
-        // trim trailing zeros to keep the body compact
-        if (s.indexOf('.') >= 0) {
-            s = s.replaceAll("0+$", "");
-            if (s.endsWith(".")) {
-                s = s.substring(0, s.length() - 1);
-            }
-        }
-        return s.equals("-0") ? "0" : s;
+    /** What a message body writes into Gson's writer. */
+    private interface Body {
+        void write(JsonWriter w) throws IOException;
     }
 
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
+    /** One compact JSON document as UTF-8 (no HTML escapes: the body is not a web page). */
+    private static byte[] body(Body b) {
+        StringWriter out = new StringWriter(256);
+        try (JsonWriter w = new JsonWriter(out)) {
+            b.write(w);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        sb.append('"');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Rounded half up to {@code decimals}, trailing zeros dropped to keep the body compact (100.3, 50, 0.877); NaN as null. */
+    private static void round(JsonWriter w, float v, int decimals) throws IOException {
+        if (!Float.isFinite(v)) {
+            w.nullValue();
+            return;
+        }
+        // the decimal digits of the float as Java prints it, then rounded: the same figures as "%.3f"
+        BigDecimal r = new BigDecimal(Double.toString(v)).setScale(decimals, RoundingMode.HALF_UP).stripTrailingZeros();
+        w.value(r.scale() < 0 ? r.setScale(0) : r);
     }
 }

@@ -1,5 +1,8 @@
 package io.edgetune.annotator.review.internal;
 
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import io.edgetune.api.annotate.AnnotatorService;
 import io.edgetune.api.annotate.DatasetSummary;
 import io.edgetune.api.annotate.LabelBox;
@@ -9,7 +12,11 @@ import io.edgetune.api.annotate.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,28 +152,30 @@ final class ReviewServlet extends HttpServlet {
     // ---- API ----
 
     static String datasets(AnnotatorService s) {
-        Json.Writer w = new Json.Writer().beginObject().name("datasets").beginArray();
-        for (DatasetSummary d : s.datasets()) {
-            writeSummary(w, d);
-        }
-        return w.endArray().endObject().toString();
+        return json(w -> {
+            w.beginObject().name("datasets").beginArray();
+            for (DatasetSummary d : s.datasets()) {
+                writeSummary(w, d);
+            }
+            w.endArray().endObject();
+        });
     }
 
-    private static void writeSummary(Json.Writer w, DatasetSummary d) {
+    private static void writeSummary(JsonWriter w, DatasetSummary d) throws IOException {
         w.beginObject()
-                .field("gateway", d.gateway())
-                .field("camera", d.camera())
-                .field("images", d.images())
-                .field("train", d.train())
-                .field("validation", d.validation())
-                .field("accepted", d.accepted())
-                .field("rejected", d.rejected())
-                .field("activeModelVersion", d.activeModelVersion())
+                .name("gateway").value(d.gateway())
+                .name("camera").value(d.camera())
+                .name("images").value(d.images())
+                .name("train").value(d.train())
+                .name("validation").value(d.validation())
+                .name("accepted").value(d.accepted())
+                .name("rejected").value(d.rejected())
+                .name("activeModelVersion").value(d.activeModelVersion())
                 .name("teacherBoxesPerClass").beginObject();
         // sorted so the page shows the classes in a stable order
         Map<String, Integer> perClass = d.teacherBoxesPerClass() == null ? Map.of() : new TreeMap<>(d.teacherBoxesPerClass());
         for (Map.Entry<String, Integer> e : perClass.entrySet()) {
-            w.field(e.getKey(), e.getValue() == null ? 0 : e.getValue());
+            w.name(e.getKey()).value(e.getValue() == null ? 0 : e.getValue());
         }
         w.endObject().endObject();
     }
@@ -178,31 +187,38 @@ final class ReviewServlet extends HttpServlet {
         int limit = intParam(req.getParameter("limit"), "limit", defaultPageSize, 1, maxPageSize);
         DatasetSummary d = summary(s, gateway, camera);
         List<ReviewItem> items = s.items(gateway, camera, offset, limit);
-        Json.Writer w = new Json.Writer().beginObject().name("dataset");
-        writeSummary(w, d);
-        w.field("offset", offset).field("limit", limit).name("items").beginArray();
-        for (ReviewItem it : items) {
-            w.beginObject()
-                    .field("id", it.imageId())
-                    .field("timestampMillis", it.timestampMillis())
-                    .field("sequence", it.sequence())
-                    .field("width", it.width())
-                    .field("height", it.height())
-                    .field("split", it.split())
-                    .field("verdict", it.verdict() == null ? Verdict.PENDING.name() : it.verdict().name());
-            writeBoxes(w.name("teacher"), it.teacher());
-            writeBoxes(w.name("edge"), it.edge());
-            w.endObject();
-        }
-        return w.endArray().endObject().toString();
+        return json(w -> {
+            w.beginObject().name("dataset");
+            writeSummary(w, d);
+            w.name("offset").value(offset).name("limit").value(limit).name("items").beginArray();
+            for (ReviewItem it : items) {
+                w.beginObject()
+                        .name("id").value(it.imageId())
+                        .name("timestampMillis").value(it.timestampMillis())
+                        .name("sequence").value(it.sequence())
+                        .name("width").value(it.width())
+                        .name("height").value(it.height())
+                        .name("split").value(it.split())
+                        .name("verdict").value(it.verdict() == null ? Verdict.PENDING.name() : it.verdict().name());
+                writeBoxes(w.name("teacher"), it.teacher());
+                writeBoxes(w.name("edge"), it.edge());
+                w.endObject();
+            }
+            w.endArray().endObject();
+        });
     }
 
-    private static void writeBoxes(Json.Writer w, List<LabelBox> boxes) {
+    private static void writeBoxes(JsonWriter w, List<LabelBox> boxes) throws IOException {
         w.beginArray();
         if (boxes != null) {
             for (LabelBox b : boxes) {
-                w.beginObject().field("label", b.label()).field("x", b.x()).field("y", b.y())
-                        .field("width", b.width()).field("height", b.height()).field("score", b.score()).endObject();
+                w.beginObject().name("label").value(b.label());
+                number(w.name("x"), b.x());
+                number(w.name("y"), b.y());
+                number(w.name("width"), b.width());
+                number(w.name("height"), b.height());
+                number(w.name("score"), b.score());
+                w.endObject();
             }
         }
         w.endArray();
@@ -241,9 +257,12 @@ final class ReviewServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             throw new Refused(404, e.getMessage() == null ? "unknown dataset or image" : e.getMessage());
         }
-        Json.Writer w = new Json.Writer().beginObject().field("id", id).field("verdict", verdict.name()).name("dataset");
-        writeSummary(w, summary(s, gateway, camera));
-        return w.endObject().toString();
+        DatasetSummary d = summary(s, gateway, camera);
+        return json(w -> {
+            w.beginObject().name("id").value(id).name("verdict").value(verdict.name()).name("dataset");
+            writeSummary(w, d);
+            w.endObject();
+        });
     }
 
     private static void train(AnnotatorService s, Map<String, String> body, HttpServletResponse resp) throws Refused, IOException {
@@ -251,32 +270,36 @@ final class ReviewServlet extends HttpServlet {
         String camera = required(body.get("camera"), "camera");
         summary(s, gateway, camera);
         boolean started = s.requestTraining(gateway, camera);
-        Json.Writer w = new Json.Writer().beginObject().field("started", started);
-        if (!started) {
-            w.field("error", "a retraining round is already running");
-        }
-        sendJson(resp, started ? 202 : 409, w.endObject().toString());
+        sendJson(resp, started ? 202 : 409, json(w -> {
+            w.beginObject().name("started").value(started);
+            if (!started) {
+                w.name("error").value("a retraining round is already running");
+            }
+            w.endObject();
+        }));
     }
 
     static String training(TrainingStatus t) {
-        Json.Writer w = new Json.Writer().beginObject()
-                .field("state", t.state())
-                .field("gateway", t.gateway())
-                .field("camera", t.camera())
-                .field("epoch", t.epoch())
-                .field("epochs", t.epochs())
-                .field("loss", t.loss())
-                .field("etaMillis", t.etaMillis())
-                .field("startedMillis", t.startedMillis())
-                .field("updatedMillis", t.updatedMillis())
-                .field("modelVersion", t.modelVersion())
-                .field("message", t.message())
-                .name("metrics").beginObject();
-        Map<String, Double> metrics = t.metrics() == null ? Map.of() : new TreeMap<>(t.metrics());
-        for (Map.Entry<String, Double> e : metrics.entrySet()) {
-            w.field(e.getKey(), e.getValue() == null ? Double.NaN : e.getValue());
-        }
-        return w.endObject().endObject().toString();
+        return json(w -> {
+            w.beginObject()
+                    .name("state").value(t.state())
+                    .name("gateway").value(t.gateway())
+                    .name("camera").value(t.camera())
+                    .name("epoch").value(t.epoch())
+                    .name("epochs").value(t.epochs());
+            number(w.name("loss"), t.loss())
+                    .name("etaMillis").value(t.etaMillis())
+                    .name("startedMillis").value(t.startedMillis())
+                    .name("updatedMillis").value(t.updatedMillis())
+                    .name("modelVersion").value(t.modelVersion())
+                    .name("message").value(t.message())
+                    .name("metrics").beginObject();
+            Map<String, Double> metrics = t.metrics() == null ? Map.of() : new TreeMap<>(t.metrics());
+            for (Map.Entry<String, Double> e : metrics.entrySet()) {
+                number(w.name(e.getKey()), e.getValue() == null ? Double.NaN : e.getValue());
+            }
+            w.endObject().endObject();
+        });
     }
 
     private static DatasetSummary summary(AnnotatorService s, String gateway, String camera) throws Refused {
@@ -309,9 +332,43 @@ final class ReviewServlet extends HttpServlet {
             }
         }
         try {
-            return Json.readFlatObject(buf.toString(StandardCharsets.UTF_8));
+            return readFlatObject(buf.toString(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new Refused(400, "malformed JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads one JSON object whose values are strings, numbers, booleans or null
+     * (numbers as written, booleans as their text, null as Java null); a nested
+     * value is refused, so the depth is one.
+     *
+     * @throws IllegalArgumentException with a short reason when the text is not such an object
+     */
+    static Map<String, String> readFlatObject(String text) {
+        try {
+            JsonReader r = new JsonReader(new StringReader(text));
+            Map<String, String> out = new LinkedHashMap<>();
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                switch (r.peek()) {
+                    case STRING, NUMBER -> out.put(key, r.nextString());
+                    case BOOLEAN -> out.put(key, String.valueOf(r.nextBoolean()));
+                    case NULL -> {
+                        r.nextNull();
+                        out.put(key, null);
+                    }
+                    default -> throw new IllegalArgumentException("nested values are not expected (at " + r.getPath() + ")");
+                }
+            }
+            r.endObject();
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException("text after the object");
+            }
+            return out;
+        } catch (IOException | IllegalStateException e) {
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()), e);
         }
     }
 
@@ -371,6 +428,33 @@ final class ReviewServlet extends HttpServlet {
         resp.getOutputStream().write(bytes);
     }
 
+    /** What a response body writes into Gson's writer. */
+    interface JsonBody {
+        void write(JsonWriter w) throws IOException;
+    }
+
+    /** One JSON document; HTML-safe ({@code < > & = '} as unicode escapes) so that a sniffed response never runs as HTML. */
+    static String json(JsonBody body) {
+        StringWriter out = new StringWriter(256);
+        try (JsonWriter w = new JsonWriter(out)) {
+            w.setHtmlSafe(true);
+            body.write(w);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** NaN and infinities have no JSON form: they become null. */
+    private static JsonWriter number(JsonWriter w, double d) throws IOException {
+        return Double.isFinite(d) ? w.value(d) : w.nullValue();
+    }
+
+    /** Floats keep their own short decimal form (31.5, not 31.499999046325684). */
+    private static JsonWriter number(JsonWriter w, float f) throws IOException {
+        return Float.isFinite(f) ? w.value(Float.valueOf(f)) : w.nullValue();
+    }
+
     private static void sendJson(HttpServletResponse resp, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
@@ -386,6 +470,6 @@ final class ReviewServlet extends HttpServlet {
         resp.reset();
         resp.setHeader("X-Content-Type-Options", "nosniff");
         resp.setHeader("Cache-Control", "no-store");
-        sendJson(resp, status, new Json.Writer().beginObject().field("error", message).endObject().toString());
+        sendJson(resp, status, json(w -> w.beginObject().name("error").value(message).endObject()));
     }
 }

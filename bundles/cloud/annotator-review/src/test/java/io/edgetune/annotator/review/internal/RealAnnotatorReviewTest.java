@@ -3,6 +3,8 @@ package io.edgetune.annotator.review.internal;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.edgetune.annotator.internal.AnnotatorComponent;
 import io.edgetune.annotator.internal.CloudLink;
 import io.edgetune.api.annotate.DatasetSummary;
@@ -199,13 +201,26 @@ public class RealAnnotatorReviewTest {
         gw.connect(new MqttConnectOptions());
         for (RealReviewData.Labelled l : sent) {
             long ts = RealReviewData.EPOCH_MILLIS + 100L * l.index();
-            StringBuilder det = new StringBuilder("{\"cam\":\"" + CAMERA + "\",\"seq\":" + l.index() + ",\"ts\":" + ts + ",\"model\":\"base-oidv4\",\"det\":[");
-            for (int k = 0; k < l.edge().size(); k++) {
-                LabelBox b = l.edge().get(k);
-                det.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"c\":%d,\"l\":\"%s\",\"s\":%.3f,\"b\":[%.1f,%.1f,%.1f,%.1f]}",
-                        labels.indexOf(b.label()), b.label(), b.score(), b.x(), b.y(), b.width(), b.height()));
+            // the uploader's detections body (docs/mqtt.md): scores to three and pixels to one decimal
+            JsonObject det = new JsonObject();
+            det.addProperty("cam", CAMERA);
+            det.addProperty("seq", l.index());
+            det.addProperty("ts", ts);
+            det.addProperty("model", "base-oidv4");
+            JsonArray boxes = new JsonArray();
+            for (LabelBox b : l.edge()) {
+                JsonObject box = new JsonObject();
+                box.addProperty("c", labels.indexOf(b.label()));
+                box.addProperty("l", b.label());
+                box.addProperty("s", Math.round(b.score() * 1000) / 1000.0);
+                JsonArray xywh = new JsonArray();
+                for (float v : new float[] {b.x(), b.y(), b.width(), b.height()}) {
+                    xywh.add(Math.round(v * 10) / 10.0);
+                }
+                box.add("b", xywh);
+                boxes.add(box);
             }
-            det.append("]}");
+            det.add("det", boxes);
             KuraPayload p = new KuraPayload();
             p.setTimestamp(new Date(ts));
             p.addMetric("camera.id", CAMERA);

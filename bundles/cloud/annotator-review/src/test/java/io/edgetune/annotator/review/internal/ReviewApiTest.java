@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.annotate.DatasetSummary;
+import io.edgetune.api.annotate.TrainingStatus;
 import io.edgetune.api.annotate.Verdict;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -61,7 +62,7 @@ public class ReviewApiTest {
     private static void assertError(HttpResponse<String> r, int status, String reasonPart) {
         assertEquals(r.uri() + " -> " + r.body(), status, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        Map<String, String> body = Json.readFlatObject(r.body());
+        Map<String, String> body = ReviewServlet.readFlatObject(r.body());
         assertTrue(r.body(), body.get("error").contains(reasonPart));
         assertFalse(r.body(), r.body().contains("Exception") || r.body().contains("\tat ") || r.body().contains("<html"));
     }
@@ -71,8 +72,8 @@ public class ReviewApiTest {
         HttpResponse<String> r = get("/api/datasets");
         assertEquals(200, r.statusCode());
         String body = r.body();
-        // the hostile ids come back JSON-escaped, with < > & as \\u escapes
-        assertTrue(body, body.contains("cam\\u003cscript\\u003ewindow.xssRan=1\\u003c/script\\u003e"));
+        // the hostile ids come back JSON-escaped, with < > & = ' as \\u escapes
+        assertTrue(body, body.contains("cam\\u003cscript\\u003ewindow.xssRan\\u003d1\\u003c/script\\u003e"));
         assertFalse(body, body.contains("<script>"));
         DatasetSummary plaza = service.datasets().stream().filter(d -> d.camera().equals(RealReviewData.CAMERA)).findFirst().orElseThrow();
         int persons = plaza.teacherBoxesPerClass().getOrDefault("Person", 0);
@@ -179,16 +180,27 @@ public class ReviewApiTest {
 
     @Test
     public void jsonWriterEscapesAndReaderReadsFlatObjects() {
-        StringBuilder s = new StringBuilder();
-        Json.quote(s, "a\"b\\c\n</script>&\u2028");
-        assertEquals("\"a\\\"b\\\\c\\n\\u003c/script\\u003e\\u0026\\u2028\"", s.toString());
-        Map<String, String> m = Json.readFlatObject(" {\"a\" : \"x\\u003cy\\n\", \"n\": -12.5e2, \"t\": true, \"z\": null} ");
+        assertEquals("\"a\\\"b\\\\c\\n\\u003c/script\\u003e\\u0026\\u2028\"",
+                ReviewServlet.json(w -> w.value("a\"b\\c\n</script>&\u2028")));
+        Map<String, String> m = ReviewServlet.readFlatObject(" {\"a\" : \"x\\u003cy\\n\", \"n\": -12.5e2, \"t\": true, \"z\": null} ");
         assertEquals("x<y\n", m.get("a"));
         assertEquals("-12.5e2", m.get("n"));
         assertEquals("true", m.get("t"));
         assertTrue(m.containsKey("z"));
-        assertEquals("{\"n\":null,\"l\":[1,\"two\"]}",
-                new Json.Writer().beginObject().field("n", Double.NaN).name("l").beginArray().value(1).value("two").endArray().endObject().toString());
+        // NaN has no JSON form (null), floats keep their short form, text is HTML-safe
+        assertEquals("{\"state\":\"IDLE\",\"gateway\":null,\"camera\":null,\"epoch\":0,\"epochs\":0,\"loss\":null,"
+                + "\"etaMillis\":0,\"startedMillis\":0,\"updatedMillis\":0,\"modelVersion\":null,\"message\":\"a\\u003cb\","
+                + "\"metrics\":{\"f\":31.5,\"n\":null}}",
+                ReviewServlet.training(new TrainingStatus("IDLE", null, null, 0, 0, Double.NaN, 0, 0, 0,
+                        Map.of("n", Double.NaN, "f", 31.5), null, "a<b")));
+        for (String bad : new String[] {"{\"a\":[1]}", "{\"a\":1} x", "[1]", "", "{\"a\":tru}"}) {
+            try {
+                ReviewServlet.readFlatObject(bad);
+                throw new AssertionError("accepted " + bad);
+            } catch (IllegalArgumentException expected) {
+                // only flat objects, strict JSON
+            }
+        }
     }
 
     @Test

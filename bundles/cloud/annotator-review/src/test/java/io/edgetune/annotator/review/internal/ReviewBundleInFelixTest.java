@@ -64,7 +64,7 @@ public class ReviewBundleInFelixTest {
         List<Bundle> installed = new ArrayList<>();
         Path dir = Paths.get("target", "felix-bundles");
         for (String name : new String[] {"org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
-                "org.apache.felix.configadmin", "org.apache.felix.scr", "org.apache.felix.http.servlet-api", "org.apache.felix.http.jetty"}) {
+                "org.apache.felix.configadmin", "org.apache.felix.scr", "org.apache.felix.http.servlet-api", "org.apache.felix.http.jetty", "gson"}) {
             installed.add(ctx.installBundle(dir.resolve(name + ".jar").toUri().toString()));
         }
         // the bundle as bnd built it: target/classes holds its manifest, DS and MetaType XML
