@@ -20,6 +20,8 @@ import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.Interpreter;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's full-frame pass on one model (its input preparation, anchors,
@@ -33,6 +35,7 @@ final class DetectorPass implements AutoCloseable {
     /** y, x, h, w scale factors of the TF OD API box coder of SSD MobileNet (as the gateway decodes). */
     static final float[] BOX_SCALES = {10f, 10f, 5f, 5f};
     private static final int TFLITE_OK = 0;
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorPass.class);
 
     private final BytePointer modelBytes;
     private final FlatBufferModel model;
@@ -45,6 +48,8 @@ final class DetectorPass implements AutoCloseable {
     private final FloatBuffer[] features;
     final int anchors;
     final int classes;
+    private int width;
+    private int height;
 
     /**
      * @param file    the parsed model (for the output and feature tensor indices)
@@ -141,6 +146,38 @@ final class DetectorPass implements AutoCloseable {
         if (interpreter.Invoke() != TFLITE_OK) {
             throw new TrainingException("TFLite Invoke failed");
         }
+    }
+
+    /**
+     * Reads a JPEG and runs the model on it; false, with one warning, when it cannot be read (the caller skips it).
+     * The image's size is then {@link #width()} x {@link #height()}.
+     *
+     * @param use what the image is for, for the warning ("training", "evaluation")
+     */
+    boolean runOn(Path jpeg, String use) throws TrainingException {
+        Mat bgr = read(jpeg);
+        if (bgr == null) {
+            LOG.warn("{} image {} cannot be read; skipped", use, jpeg);
+            return false;
+        }
+        try {
+            run(bgr);
+            width = bgr.cols();
+            height = bgr.rows();
+            return true;
+        } finally {
+            bgr.close();
+        }
+    }
+
+    /** Width of the image of the last {@link #runOn}. */
+    int width() {
+        return width;
+    }
+
+    /** Height of the image of the last {@link #runOn}. */
+    int height() {
+        return height;
     }
 
     /** Decoded, suppressed detections of the last run, boxes in the image's pixels. */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +56,7 @@ public final class HeadTrainer {
         byte[] base = readModel(baseModel);
         TfliteFile file = TfliteFile.parse(base);
         List<ClassHead> heads = ClassHead.find(file, base, labels.size());
-        Progress progress = new Progress(out, train.size(), val.size(), settings.epochs());
+        Progress progress = new Progress(out, train.size(), train.size() + val.size(), settings.epochs());
 
         FeatureCache cache;
         int usedImages;
@@ -168,17 +167,10 @@ public final class HeadTrainer {
                 break;
             }
             LabelledImage li = train.get(i);
-            Mat bgr = DetectorPass.read(li.jpeg());
-            if (bgr == null) {
-                LOG.warn("training image {} cannot be read; skipped", li.jpeg());
+            if (!pass.runOn(li.jpeg(), "training")) {
                 continue;
             }
-            try {
-                pass.run(bgr);
-                matcher.match(li.truth(), bgr.cols(), bgr.rows(), classes, labels, settings.matchPredictedBoxes() ? pass.boxes() : null);
-            } finally {
-                bgr.close();
-            }
+            matcher.match(li.truth(), pass.width(), pass.height(), classes, labels, settings.matchPredictedBoxes() ? pass.boxes() : null);
             cacheImage(pass, heads, labels, labelled, new Random(settings.seed() * 31 + i), cache);
             used++;
             progress.image(TrainingProgress.FEATURES, i + 1, train.size());
@@ -246,17 +238,18 @@ public final class HeadTrainer {
     static final class Progress {
         private final TrainingListener listener;
         private final int trainImages;
-        private final int validationImages;
+        /** Images each model is evaluated on: where thresholds are chosen plus validation. */
+        private final int judgedImages;
         private final int epochs;
         private long imageNanos;
         private int images;
         private long epochNanos;
         private int epochsDone;
 
-        Progress(TrainingListener listener, int trainImages, int validationImages, int epochs) {
+        Progress(TrainingListener listener, int trainImages, int judgedImages, int epochs) {
             this.listener = listener;
             this.trainImages = trainImages;
-            this.validationImages = validationImages;
+            this.judgedImages = judgedImages;
             this.epochs = epochs;
         }
 
@@ -290,7 +283,7 @@ public final class HeadTrainer {
             listener.progress(new TrainingProgress(TrainingProgress.TRAINING, epoch, epochs, loss, eta(), epoch, epochs));
         }
 
-        /** Remaining: feature images, epochs, then the judge's passes (2 x training + 2 x validation images). */
+        /** Remaining: feature images, epochs, then the judge's passes (2 x (threshold + validation images)). */
         long eta() {
             if (images == 0) {
                 return -1;
@@ -298,7 +291,7 @@ public final class HeadTrainer {
             double perImage = imageNanos / (double) images;
             int featuresLeft = phase.equals(TrainingProgress.FEATURES) ? trainImages - images : 0;
             double perEpoch = epochsDone > 0 ? epochNanos / (double) epochsDone : perImage * trainImages / 4.0;
-            int evalLeft = 2 * trainImages + 2 * validationImages - evaluated;
+            int evalLeft = 2 * judgedImages - evaluated;
             double left = featuresLeft * perImage + (epochs - epochsDone) * perEpoch + evalLeft * perImage;
             return (long) (left / 1e6);
         }

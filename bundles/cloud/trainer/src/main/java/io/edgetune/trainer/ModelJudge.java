@@ -1,13 +1,15 @@
 package io.edgetune.trainer;
 
-import io.edgetune.api.detect.Detection;
-import java.util.ArrayList;
+import io.edgetune.metrics.ClassReport;
+import io.edgetune.metrics.DetectionEvaluation;
+import io.edgetune.metrics.Report;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelJudge {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelJudge.class);
+    /** IoU a detection needs with a teacher box to match it. */
+    static final double IOU = 0.5;
 
     /**
      * The outcome of one comparison on the validation frames.
@@ -101,14 +105,14 @@ public final class ModelJudge {
 
     Verdict judge(byte[] base, byte[] candidate, List<String> labels, List<LabelledImage> train, List<LabelledImage> validation,
                   Collection<String> tuned, ImageProgress progress, BooleanSupplier stop) throws TrainingException {
-        List<DetectionScores.Scored> baseTrain;
-        List<DetectionScores.Scored> baseVal;
+        DetectionEvaluation baseTrain;
+        DetectionEvaluation baseVal;
         try (DetectorPass pass = new DetectorPass(base, TfliteFile.parse(base), List.of(), settings.anchors(), settings.threads())) {
             baseTrain = scoredPass(pass, train, labels, progress, stop);
             baseVal = scoredPass(pass, validation, labels, progress, stop);
         }
-        List<DetectionScores.Scored> candTrain;
-        List<DetectionScores.Scored> candVal;
+        DetectionEvaluation candTrain;
+        DetectionEvaluation candVal;
         try (DetectorPass pass = new DetectorPass(candidate, TfliteFile.parse(candidate), List.of(), settings.anchors(),
                 settings.threads())) {
             candTrain = scoredPass(pass, train, labels, progress, stop);
@@ -119,9 +123,8 @@ public final class ModelJudge {
         float[] bt = tune(baseTrain, labels, tuned, baseThresholds);
         float[] ct = tune(candTrain, labels, tuned, candThresholds);
         float gateway = settings.scoreThreshold();
-        Verdict v = new Verdict(DetectionScores.evaluate(baseVal, labels, gateway, null),
-                DetectionScores.evaluate(baseVal, labels, gateway, bt), DetectionScores.evaluate(candVal, labels, gateway, ct),
-                baseThresholds, candThresholds);
+        Verdict v = new Verdict(evaluate(baseVal, labels, gateway, null), evaluate(baseVal, labels, gateway, bt),
+                evaluate(candVal, labels, gateway, ct), baseThresholds, candThresholds);
         LOG.info("on {} validation frames: base at {} F1 {}, base at its tuned thresholds F1 {} (thresholds {}), candidate F1 {} "
                         + "(thresholds {}); AP@0.5 {} -> {}; publishable {}", validation.size(), gateway, f(f1(v.baseAtGateway())),
                 f(f1(v.baseTuned())), baseThresholds, f(f1(v.candidate())), candThresholds, f(v.baseTuned().ap50()),
@@ -133,15 +136,14 @@ public final class ModelJudge {
      * The threshold procedure: per tuned class, the score with the best F1 on the training frames (capped at
      * 0.95); classes without truths or detections there keep the gateway's threshold.
      */
-    float[] tune(List<DetectionScores.Scored> onTrain, List<String> labels, Collection<String> tuned,
-                 Map<String, Double> chosen) {
-        float floor = settings.scoreFloor();
-        float[] t = DetectionScores.nanArray(labels.size());
+    float[] tune(DetectionEvaluation onTrain, List<String> labels, Collection<String> tuned, Map<String, Double> chosen) {
+        float[] t = new float[labels.size()];
+        Arrays.fill(t, Float.NaN);
         for (int c = 1; c < labels.size(); c++) {
             if (!tuned.contains(labels.get(c))) {
                 continue;
             }
-            float best = DetectionScores.bestF1Threshold(DetectionScores.hits(onTrain, c), DetectionScores.truths(onTrain, c), floor);
+            float best = (float) onTrain.bestF1Threshold(c, settings.scoreFloor());
             if (!Float.isNaN(best)) {
                 t[c] = Math.min(0.95f, best);
                 chosen.put(labels.get(c), (double) t[c]);
@@ -150,28 +152,44 @@ public final class ModelJudge {
         return t;
     }
 
-    /** The full-frame pass over images at the score floor, with the teacher's labels beside it. */
-    private List<DetectionScores.Scored> scoredPass(DetectorPass pass, List<LabelledImage> images, List<String> labels,
-                                                    ImageProgress progress, BooleanSupplier stop) throws TrainingException {
-        List<DetectionScores.Scored> out = new ArrayList<>(images.size());
+    /**
+     * One model's pass over a split scored against the teacher (io.edgetune.metrics: AP@0.5 all-point interpolated
+     * over detections from the score floor; recall and precision at the operating thresholds; 0 where a ratio has
+     * nothing to count).
+     *
+     * @param classThresholds per class id the operating threshold (NaN or null: the gateway's)
+     */
+    static Evaluation evaluate(DetectionEvaluation scored, List<String> labels, float gateway, float[] classThresholds) {
+        Report r = scored.report(gateway, c -> classThresholds != null && c < classThresholds.length
+                && !Float.isNaN(classThresholds[c]) ? classThresholds[c] : gateway, labels::get);
+        Map<String, Double> perClass = new TreeMap<>();
+        for (ClassReport c : r.perClass()) {
+            if (c.truths() > 0) {
+                perClass.put(c.label(), c.ap());
+            }
+        }
+        return new Evaluation(zeroIfNaN(r.ap()), perClass, zeroIfNaN(r.recall()), zeroIfNaN(r.precision()), gateway, r.images(),
+                r.truths());
+    }
+
+    private static double zeroIfNaN(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    /** The full-frame pass over images at the score floor, matched against the teacher's labels. */
+    private DetectionEvaluation scoredPass(DetectorPass pass, List<LabelledImage> images, List<String> labels,
+                                           ImageProgress progress, BooleanSupplier stop) throws TrainingException {
+        DetectionEvaluation out = new DetectionEvaluation(IOU);
         for (int i = 0; i < images.size(); i++) {
             if (stop.getAsBoolean()) {
                 throw TrainingException.cancelledDuring(TrainingProgress.EVALUATING);
             }
             LabelledImage li = images.get(i);
-            Mat bgr = DetectorPass.read(li.jpeg());
-            if (bgr == null) {
-                LOG.warn("evaluation image {} cannot be read; skipped", li.jpeg());
+            if (!pass.runOn(li.jpeg(), "evaluation")) {
                 continue;
             }
-            try {
-                pass.run(bgr);
-                List<Detection> found = pass.detections(bgr.cols(), bgr.rows(), settings.scoreFloor(), null,
-                        settings.maxDetections(), settings.nmsIou(), labels);
-                out.add(new DetectionScores.Scored(found, li.truth()));
-            } finally {
-                bgr.close();
-            }
+            out.add(li.truth(), pass.detections(pass.width(), pass.height(), settings.scoreFloor(), null, settings.maxDetections(),
+                    settings.nmsIou(), labels));
             progress.image(TrainingProgress.EVALUATING, i + 1, images.size());
         }
         return out;

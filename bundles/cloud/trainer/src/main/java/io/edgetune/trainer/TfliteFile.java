@@ -156,20 +156,15 @@ final class TfliteFile {
     }
 
     private int[] tableVector(int fieldPos) {
-        if (fieldPos == 0) {
-            return new int[0];
-        }
-        int vec = deref(fieldPos);
-        int n = b.getInt(vec);
-        check(n >= 0 && vec + 4L + 4L * n <= b.capacity(), "vector past the end of the file");
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = deref(vec + 4 + 4 * i);
-        }
-        return out;
+        return vector(fieldPos, true);
     }
 
     private int[] intVector(int fieldPos) {
+        return vector(fieldPos, false);
+    }
+
+    /** A vector of 32-bit entries: offsets to tables (dereferenced) or plain ints. */
+    private int[] vector(int fieldPos, boolean tables) {
         if (fieldPos == 0) {
             return new int[0];
         }
@@ -178,7 +173,8 @@ final class TfliteFile {
         check(n >= 0 && vec + 4L + 4L * n <= b.capacity(), "vector past the end of the file");
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
-            out[i] = b.getInt(vec + 4 + 4 * i);
+            int at = vec + 4 + 4 * i;
+            out[i] = tables ? deref(at) : b.getInt(at);
         }
         return out;
     }

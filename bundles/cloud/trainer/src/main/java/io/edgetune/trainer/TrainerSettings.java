@@ -55,33 +55,54 @@ public record TrainerSettings(int epochs, double learningRate, int batchSize, do
     }
 
     public TrainerSettings withEpochs(int n) {
-        return new TrainerSettings(n, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
-                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
+        return copy(c -> c.epochs = n);
     }
 
     /** The same settings judged at another gateway operating threshold (the gateway's {@code score.threshold}). */
     public TrainerSettings withScoreThreshold(float t) {
-        return new TrainerSettings(epochs, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
-                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
-                t, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
+        return copy(c -> c.scoreThreshold = t);
     }
 
     public TrainerSettings withSeed(long s) {
-        return new TrainerSettings(epochs, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
-                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, s, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
+        return copy(c -> c.seed = s);
     }
 
     public TrainerSettings withMatchPredictedBoxes(boolean predicted) {
-        return new TrainerSettings(epochs, learningRate, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
-                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor, predicted);
+        return copy(c -> c.matchPredictedBoxes = predicted);
     }
 
     public TrainerSettings withLearningRate(double lr) {
-        return new TrainerSettings(epochs, lr, batchSize, l2, positiveIou, negativeIou, forcedMinIou, minPositives,
-                negativeRatio, negativeCellsPerImage, randomCellsPerImage, maxCacheMegabytes, seed, threads, anchors,
-                scoreThreshold, nmsIou, maxDetections, scoreFloor, matchPredictedBoxes);
+        return copy(c -> c.learningRate = lr);
+    }
+
+    private TrainerSettings copy(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** A mutable copy, so that each {@code with...} names only what it changes. */
+    private static final class Copy {
+        int epochs;
+        double learningRate;
+        long seed;
+        float scoreThreshold;
+        boolean matchPredictedBoxes;
+        private final TrainerSettings s;
+
+        Copy(TrainerSettings s) {
+            this.s = s;
+            epochs = s.epochs;
+            learningRate = s.learningRate;
+            seed = s.seed;
+            scoreThreshold = s.scoreThreshold;
+            matchPredictedBoxes = s.matchPredictedBoxes;
+        }
+
+        TrainerSettings build() {
+            return new TrainerSettings(epochs, learningRate, s.batchSize, s.l2, s.positiveIou, s.negativeIou, s.forcedMinIou,
+                    s.minPositives, s.negativeRatio, s.negativeCellsPerImage, s.randomCellsPerImage, s.maxCacheMegabytes, seed,
+                    s.threads, s.anchors, scoreThreshold, s.nmsIou, s.maxDetections, s.scoreFloor, matchPredictedBoxes);
+        }
     }
 }

@@ -4,12 +4,12 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.edgetune.api.detect.Detection;
+import io.edgetune.metrics.ClassReport;
+import io.edgetune.metrics.DetectionEvaluation;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -135,27 +135,20 @@ public class HeadTrainerTest {
     private static double[] apAndF1(byte[] model, List<LabelledImage> images, int classId, float threshold) throws Exception {
         TfliteFile file = TfliteFile.parse(model);
         TrainerSettings s = TrainerSettings.defaults();
-        List<DetectionScores.Scored> scored = new ArrayList<>();
+        DetectionEvaluation scored = new DetectionEvaluation(ModelJudge.IOU);
         try (DetectorPass pass = new DetectorPass(model, file, List.of(), s.anchors(), 2)) {
             for (LabelledImage li : images) {
-                try (Mat bgr = DetectorPass.read(li.jpeg())) {
-                    pass.run(bgr);
-                    List<Detection> found = pass.detections(bgr.cols(), bgr.rows(), s.scoreFloor(), null, s.maxDetections(), s.nmsIou(), labels);
-                    scored.add(new DetectionScores.Scored(found, li.truth()));
-                }
+                assertTrue(pass.runOn(li.jpeg(), "test"));
+                scored.add(li.truth(), pass.detections(pass.width(), pass.height(), s.scoreFloor(), null, s.maxDetections(),
+                        s.nmsIou(), labels));
             }
         }
-        List<DetectionScores.Hit> hits = DetectionScores.hits(scored, classId);
-        int truths = DetectionScores.truths(scored, classId);
-        int tp = 0;
-        int reported = 0;
-        for (DetectionScores.Hit h : hits) {
-            if (h.score() >= threshold) {
-                reported++;
-                tp += h.matched() ? 1 : 0;
+        for (ClassReport c : scored.report(threshold, labels::get).perClass()) {
+            if (c.classId() == classId) {
+                return new double[] {c.ap(), 2 * c.recall() * c.precision() / (c.recall() + c.precision())};
             }
         }
-        return new double[] {DetectionScores.averagePrecision(hits, truths), 2.0 * tp / (truths + reported)};
+        throw new AssertionError("no " + labels.get(classId) + " in the split");
     }
 
     @Test

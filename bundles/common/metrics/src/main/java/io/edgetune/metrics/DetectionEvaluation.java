@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Accumulates detection results image by image and reports their quality against reference boxes.
@@ -126,6 +127,18 @@ public final class DetectionEvaluation {
      *                           detections is used
      */
     public synchronized Report report(double operatingThreshold, IntFunction<String> labelOf) {
+        return report(operatingThreshold, classId -> operatingThreshold, labelOf);
+    }
+
+    /**
+     * The quality of everything added so far, each class at its own operating threshold (AP does not depend on
+     * thresholds; recall and precision count, per class, the predictions at or above that class's threshold).
+     *
+     * @param defaultThreshold the threshold reported in {@link Report#operatingThreshold()}
+     * @param thresholdOf      the operating threshold of a class id
+     * @param labelOf          names for class ids, as in {@link #report(double, IntFunction)}
+     */
+    public synchronized Report report(double defaultThreshold, IntToDoubleFunction thresholdOf, IntFunction<String> labelOf) {
         List<ClassReport> perClass = new ArrayList<>();
         double apSum = 0;
         int apClasses = 0;
@@ -136,6 +149,7 @@ public final class DetectionEvaluation {
             ClassData d = e.getValue();
             Scored[] all = d.predictions.toArray(new Scored[0]);
             double ap = d.truths == 0 ? Double.NaN : averagePrecision(all, d.truths, -1);
+            double operatingThreshold = thresholdOf.applyAsDouble(e.getKey());
             int tp = 0;
             int n = 0;
             for (Scored s : all) {
@@ -157,27 +171,64 @@ public final class DetectionEvaluation {
             matched += tp;
             kept += n;
         }
-        SizeReport small = sizeReport(0, operatingThreshold);
+        SizeReport small = sizeReport(0, thresholdOf);
         return new Report(apClasses == 0 ? Double.NaN : apSum / apClasses, ratio(matched, truths), ratio(matched, kept),
-                operatingThreshold, images, truths, kept, perClass, small.ap(), small.recall(), small.truths());
+                defaultThreshold, images, truths, kept, perClass, small.ap(), small.recall(), small.truths());
+    }
+
+    /**
+     * The operating threshold with the best F1 for one class over everything added so far: halfway between the
+     * score of the last prediction kept and the next lower one (the floor when none is lower), never below the
+     * floor. Predictions with equal scores are kept or dropped together; between equal F1s the higher threshold
+     * wins. {@code NaN} when the class has no truths or no predictions.
+     *
+     * @param floor the lowest threshold returned (predictions were kept from this score on)
+     */
+    public synchronized double bestF1Threshold(int classId, double floor) {
+        ClassData d = classes.get(classId);
+        if (d == null || d.truths == 0 || d.predictions.isEmpty()) {
+            return Double.NaN;
+        }
+        Scored[] sorted = d.predictions.stream()
+                .sorted(Comparator.comparingDouble((Scored s) -> s.score).reversed())
+                .toArray(Scored[]::new);
+        int tp = 0;
+        double bestF1 = -1;
+        int bestIndex = -1;
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted[i].truePositive) {
+                tp++;
+            }
+            boolean endOfTie = i + 1 == sorted.length || sorted[i + 1].score < sorted[i].score;
+            double f1 = 2.0 * tp / (d.truths + i + 1);
+            if (endOfTie && f1 > bestF1 + 1e-12) {
+                bestF1 = f1;
+                bestIndex = i;
+            }
+        }
+        double kept = sorted[bestIndex].score;
+        double next = bestIndex + 1 < sorted.length ? sorted[bestIndex + 1].score : floor;
+        return Math.max(floor, (kept + next) / 2);
     }
 
     /** Quality per size bucket (small, medium, large), e.g. for a recall-by-size plot. */
     public synchronized List<SizeReport> bySize(double operatingThreshold) {
         List<SizeReport> out = new ArrayList<>(BUCKET_NAMES.length);
         for (int b = 0; b < BUCKET_NAMES.length; b++) {
-            out.add(sizeReport(b, operatingThreshold));
+            out.add(sizeReport(b, classId -> operatingThreshold));
         }
         return out;
     }
 
-    private SizeReport sizeReport(int bucket, double operatingThreshold) {
+    private SizeReport sizeReport(int bucket, IntToDoubleFunction thresholdOf) {
         double apSum = 0;
         int apClasses = 0;
         int truths = 0;
         int matched = 0;
         int kept = 0;
-        for (ClassData d : classes.values()) {
+        for (Map.Entry<Integer, ClassData> e : classes.entrySet()) {
+            ClassData d = e.getValue();
+            double operatingThreshold = thresholdOf.applyAsDouble(e.getKey());
             int classTruths = d.truthsBySize[bucket];
             Scored[] all = d.predictions.toArray(new Scored[0]);
             if (classTruths > 0) {

@@ -254,4 +254,51 @@ public class DetectionEvaluationTest {
         assertThrows(IllegalArgumentException.class, () -> e.add(List.of(), List.of(pred(1, Float.NaN, 0, 0, 1, 1))));
         assertEquals(0, e.images());
     }
+
+    @Test
+    public void eachClassCountsAtItsOwnThreshold() {
+        // class 1: TP 0.9, FP 0.6; class 2: TP 0.3. At 0.5 for all: kept TP(0.9), FP(0.6): recall 1/2, precision 1/2;
+        // at 0.7 for class 1 and 0.2 for class 2: kept TP(0.9) and TP(0.3): recall 2/2, precision 2/2
+        DetectionEvaluation e = new DetectionEvaluation(0.5);
+        e.add(List.of(truth(1, 0, 0, 40, 40), truth(2, 100, 100, 40, 40)),
+                List.of(pred(1, 0.9f, 0, 0, 40, 40), pred(1, 0.6f, 200, 200, 40, 40), pred(2, 0.3f, 100, 100, 40, 40)));
+        Report same = e.report(0.5, null);
+        assertEquals(0.5, same.recall(), EPS);
+        assertEquals(0.5, same.precision(), EPS);
+        Report own = e.report(0.5, c -> c == 1 ? 0.7 : 0.2, null);
+        assertEquals(1.0, own.recall(), EPS);
+        assertEquals(1.0, own.precision(), EPS);
+        assertEquals(2, own.predictions());
+        assertEquals("AP does not depend on thresholds", same.ap(), own.ap(), EPS);
+        assertEquals(0.5, own.operatingThreshold(), EPS);
+    }
+
+    @Test
+    public void bestF1ThresholdLiesBetweenTheLastKeptAndTheNextScore() {
+        // one class, 3 truths; ranked TP 0.9, TP 0.8, FP 0.7, FP 0.6, TP 0.2:
+        // F1 after each: 2/4, 4/5, 4/6, 4/7, 6/8 -> best 0.8 keeping the first two: threshold (0.8 + 0.7) / 2
+        DetectionEvaluation e = new DetectionEvaluation(0.5);
+        e.add(List.of(truth(1, 0, 0, 40, 40), truth(1, 100, 0, 40, 40), truth(1, 200, 0, 40, 40)),
+                List.of(pred(1, 0.9f, 0, 0, 40, 40), pred(1, 0.8f, 100, 0, 40, 40), pred(1, 0.7f, 300, 300, 40, 40),
+                        pred(1, 0.6f, 400, 300, 40, 40), pred(1, 0.2f, 200, 0, 40, 40)));
+        assertEquals((0.8f + 0.7f) / 2f, (float) e.bestF1Threshold(1, 0.05), 0f);
+        // the best point is the last prediction: the floor is what comes next
+        DetectionEvaluation last = new DetectionEvaluation(0.5);
+        last.add(List.of(truth(1, 0, 0, 40, 40)), List.of(pred(1, 0.08f, 0, 0, 40, 40)));
+        assertEquals((0.08f + 0.05f) / 2f, (float) last.bestF1Threshold(1, 0.05), 0f);
+        // no truths or no predictions of the class: no threshold
+        assertTrue(Double.isNaN(e.bestF1Threshold(2, 0.05)));
+        DetectionEvaluation none = new DetectionEvaluation(0.5);
+        none.add(List.of(truth(1, 0, 0, 40, 40)), List.of());
+        assertTrue(Double.isNaN(none.bestF1Threshold(1, 0.05)));
+    }
+
+    @Test
+    public void bestF1ThresholdKeepsOrDropsEqualScoresTogether() {
+        // TP 0.9, then FP and TP both at 0.5 (one step), 2 truths: F1 2/3 after the first, 4/5 after the tie
+        DetectionEvaluation e = new DetectionEvaluation(0.5);
+        e.add(List.of(truth(1, 0, 0, 40, 40), truth(1, 100, 0, 40, 40)),
+                List.of(pred(1, 0.9f, 0, 0, 40, 40), pred(1, 0.5f, 300, 300, 40, 40), pred(1, 0.5f, 100, 0, 40, 40)));
+        assertEquals((0.5f + 0.05f) / 2f, (float) e.bestF1Threshold(1, 0.05), 0f);
+    }
 }

@@ -1,4 +1,4 @@
-package io.edgetune.metrics;
+package io.edgetune.evaluation;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -18,6 +18,9 @@ import io.edgetune.inference.internal.DetectorSettings;
 import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.metrics.DetectionEvaluation;
+import io.edgetune.metrics.Report;
+import io.edgetune.metrics.SizeReport;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,9 +36,10 @@ import org.junit.Test;
 
 /**
  * The real model on the full frame of vtest.avi against the annotator's teacher (full frame + native
- * resolution tiles, fused) as reference, on a few frames.
+ * resolution tiles, fused) as reference, on a few frames: io.edgetune.metrics on real data. Here rather than in
+ * bundles/metrics because the trainer depends on the metrics bundle and the annotator on the trainer.
  */
-public class RealFramesTest {
+public class RealFramesMetricsTest {
 
     private static final int[] FRAMES = {40, 120, 200, 280};
     private static LoadedModel model;
