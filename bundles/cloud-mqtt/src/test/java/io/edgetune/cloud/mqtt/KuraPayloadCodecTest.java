@@ -99,16 +99,18 @@ public class KuraPayloadCodecTest {
     @Test
     public void malformedInputsAreReportedClearly() {
         String[][] cases = {
-                {"08", "truncated varint"},
-                {"C2B802 05 0A0161", "exceeds"},
+                {"08", "ended unexpectedly"},
+                {"C2B802 05 0A0161", "ended unexpectedly"},
                 {"C2B802 02 1003", "without a name"},
                 {"C2B802 05 0A0161 1009", "unknown type 9"},
                 {"C2B802 05 0A0161 1003", "no value"},
                 {"C2B802 03 0A0161", "no type"},
-                {"0B", "unsupported wire type 3"},
-                {"00", "invalid field number 0"},
+                {"0B", "group"},
+                {"0B 0C", "unsupported wire type 3 (group)"},
+                {"C2B802 07 0A0161 1000 1805", "field 3 has the wrong wire type"},
+                {"00", "invalid tag (zero)"},
                 {"1F8B0800", "corrupt gzip"},
-                {"FFFFFFFFFFFFFFFFFFFF01", "longer than 10 bytes"},
+                {"FFFFFFFFFFFFFFFFFFFF01", "malformed varint"},
         };
         for (String[] c : cases) {
             PayloadFormatException e = assertThrows(c[0], PayloadFormatException.class, () -> KuraPayloadCodec.decode(hex(c[0])));

@@ -168,6 +168,12 @@ final class KuraPayloadVectors {
         m.put("position-field-wrong-wire-type", "12 14 09 0000000000004740 11 0000000000002740 18 05");
         m.put("position-satellites-wrong-wire-type", "12 1B 09 0000000000004740 11 0000000000002740 41 0100000000000000");
         m.put("position-int32-five-byte-negative", "12 18 09 0000000000004740 11 0000000000002740 48 FFFFFFFF0F");
+        m.put("position-twice", "12 1B 09 0000000000004740 11 0000000000002740 19 0000000000002440"
+                + " 12 12 09 0000000000003E40 11 0000000000003F40");
+        m.put("metric-unknown-type-then-valid", "C2B802 09 0A0161 1009 1002 2807");
+        m.put("varint-ten-bytes-canonical", "08 FFFFFFFFFFFFFFFFFF01");
+        m.put("varint-ten-bytes-last-even", "08 80808080808080808000");
+        m.put("varint-ten-bytes-last-large", "08 FFFFFFFFFFFFFFFFFF7F");
         m.put("group-top-level", "0B 0C");
         m.put("group-with-content", "1B 08 01 1C 08 05");
         m.put("group-in-metric", "C2B802 09 0A0161 1002 2807 1B 1C");

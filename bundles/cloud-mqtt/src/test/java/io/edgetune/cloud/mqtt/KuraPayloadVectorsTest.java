@@ -20,6 +20,19 @@ import org.junit.Test;
 /** The codec against the vectors recorded from the hand-written codec it replaced: same bytes, same decodings. */
 public class KuraPayloadVectorsTest {
 
+    /**
+     * Malformed inputs that protobuf-java (the parser Kura itself uses) reads otherwise than the
+     * hand-written codec did, with what it reads. Everything else decodes exactly as before.
+     */
+    private static final Map<String, String> PROTOBUF_READS_OTHERWISE = Map.of(
+            // a message field that occurs twice is merged, not replaced: the first altitude stays
+            "position-twice", "121b090000000000003e40110000000000003f40190000000000002440",
+            // the type field twice, an unknown number first: which came last is not kept, so refused
+            "metric-unknown-type-then-valid", "refused",
+            // the value bits of a tenth varint byte are not read; bit 63 is set whenever it is there
+            "varint-ten-bytes-last-even", "0880808080808080808001",
+            "mutated-101", "08978dd082f589cccdf701");
+
     private static List<String[]> vectors(String kind) throws IOException {
         List<String[]> out = new ArrayList<>();
         try (InputStream in = KuraPayloadVectorsTest.class.getResourceAsStream(KuraPayloadVectors.RESOURCE);
@@ -68,7 +81,7 @@ public class KuraPayloadVectorsTest {
         for (String[] v : vectors("decode")) {
             byte[] input = KuraPayloadVectors.unhex(v[2]);
             String outcome = KuraPayloadVectors.decodeOutcome(input);
-            assertEquals(v[1] + " " + v[2], v[3], outcome);
+            assertEquals(v[1] + " " + v[2], PROTOBUF_READS_OTHERWISE.getOrDefault(v[1], v[3]), outcome);
             if (outcome.equals("refused")) {
                 PayloadFormatException e = assertThrows(PayloadFormatException.class, () -> KuraPayloadCodec.decode(input));
                 assertTrue(v[1] + ": " + e.getMessage(), e.getMessage() != null && !e.getMessage().isBlank());
@@ -76,6 +89,9 @@ public class KuraPayloadVectorsTest {
             }
         }
         assertTrue("refusals recorded: " + refused, refused > 100);
+        for (String name : PROTOBUF_READS_OTHERWISE.keySet()) {
+            assertTrue(name + " is a recorded vector", vectors("decode").stream().anyMatch(v -> v[1].equals(name)));
+        }
     }
 
     @Test
