@@ -221,21 +221,8 @@ final class KuraPayloadVectors {
             byte[] valid = KuraPayloadCodec.encode(Payloads.random(rnd));
             switch (i % 3) {
                 case 0 -> out[i] = Arrays.copyOf(valid, valid.length == 0 ? 0 : rnd.nextInt(valid.length));
-                case 1 -> {
-                    for (int k = 0, f = 1 + rnd.nextInt(3); k < f && valid.length > 0; k++) {
-                        valid[rnd.nextInt(valid.length)] ^= (byte) (1 << rnd.nextInt(8));
-                    }
-                    out[i] = valid;
-                }
-                default -> {
-                    int at = valid.length == 0 ? 0 : rnd.nextInt(valid.length);
-                    byte[] junk = Payloads.bytes(rnd, 1 + rnd.nextInt(6));
-                    byte[] spliced = new byte[valid.length + junk.length];
-                    System.arraycopy(valid, 0, spliced, 0, at);
-                    System.arraycopy(junk, 0, spliced, at, junk.length);
-                    System.arraycopy(valid, at, spliced, at + junk.length, valid.length - at);
-                    out[i] = spliced;
-                }
+                case 1 -> out[i] = Payloads.flipBits(rnd, valid);
+                default -> out[i] = Payloads.splice(rnd, valid);
             }
         }
         return out;

@@ -4,7 +4,6 @@ import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import java.util.Map;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
-import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
 import org.eclipse.kura.cloudconnection.listener.CloudDeliveryListener;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
@@ -14,7 +13,7 @@ import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
  * control equivalent). Levels of app.topic written as {@code $name} are
  * replaced by the message property {@code name}, e.g. {@code detections/$camera.id}.
  */
-public class MqttCloudPublisher implements CloudPublisher {
+public class MqttCloudPublisher extends ConnectionUser implements CloudPublisher {
 
     /** Publisher configuration, parsed from component properties. */
     public record Settings(String appId, String appTopic, int qos, boolean retain, int priority, boolean control,
@@ -50,11 +49,10 @@ public class MqttCloudPublisher implements CloudPublisher {
         }
     }
 
-    private final MqttCloudConnection connection;
     private final Settings settings;
 
     public MqttCloudPublisher(MqttCloudConnection connection, Settings settings) {
-        this.connection = connection;
+        super(connection);
         this.settings = settings;
     }
 
@@ -107,16 +105,6 @@ public class MqttCloudPublisher implements CloudPublisher {
             }
         }
         return sb.toString();
-    }
-
-    @Override
-    public void registerCloudConnectionListener(CloudConnectionListener l) {
-        connection.addConnectionListener(l);
-    }
-
-    @Override
-    public void unregisterCloudConnectionListener(CloudConnectionListener l) {
-        connection.removeConnectionListener(l);
     }
 
     @Override
