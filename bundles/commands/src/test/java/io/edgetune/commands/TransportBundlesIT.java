@@ -115,7 +115,9 @@ public class TransportBundlesIT {
                     artifact("io.edgetune", "io.edgetune.api", "0.1.0-SNAPSHOT"),
                     // the uploader encodes policy samples with OpenCV
                     artifact("io.edgetune", "io.edgetune.bytedeco", "0.1.0-SNAPSHOT"),
-                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT")}) {
+                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT"),
+                    // the cloud connection's KuraPayload classes (Kura provides it too); last, infra is indexed
+                    artifact("com.google.protobuf", "protobuf-java", "3.25.5")}) {
                 infra.add(ctx.installBundle(f.toURI().toString()));
             }
             for (Bundle b : infra) {
