@@ -17,9 +17,10 @@ import org.eclipse.kura.message.KuraPosition;
 
 /**
  * The inputs of the wire-format vectors in {@code kura-payload-vectors.txt}. The expected bytes in that
- * file were produced by the hand-written codec that preceded the generated protobuf code (run
- * {@link #main} to print the file for the codec on the class path); the test holds every later codec to
- * them byte for byte.
+ * file were produced by {@link #main} with the hand-written codec that preceded the generated protobuf
+ * code (its last version is in commit 867cacd); KuraPayloadVectorsTest holds every later codec to them
+ * byte for byte. The file is that record: regenerating it with a later codec would hide a change of the
+ * format. New inputs may be appended, with outcomes checked by hand against the protobuf encoding rules.
  */
 final class KuraPayloadVectors {
 
