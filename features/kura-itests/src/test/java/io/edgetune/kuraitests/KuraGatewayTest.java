@@ -217,7 +217,8 @@ public class KuraGatewayTest {
                 "io.edgetune.bytedeco.natives.linux-x86_64", "io.edgetune.capture", "io.edgetune.motion",
                 "io.edgetune.model.pkg", "io.edgetune.inference", "io.edgetune.uploader", "io.edgetune.commands")));
         for (String provided : List.of("io.edgetune.kura.api", "io.edgetune.cloud.mqtt", "io.edgetune.broker",
-                "org.eclipse.paho.client.mqttv3", "slf4j.api", "org.apache.felix.scr", "com.google.gson")) {
+                "org.eclipse.paho.client.mqttv3", "slf4j.api", "org.apache.felix.scr", "com.google.gson",
+                "com.google.protobuf")) {
             assertFalse(provided + " comes from Kura: the package must not bring it", names.contains(provided));
         }
         return names;

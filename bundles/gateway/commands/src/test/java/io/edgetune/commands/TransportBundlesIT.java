@@ -119,8 +119,8 @@ public class TransportBundlesIT {
                     // the uploader encodes policy samples with OpenCV
                     artifact("io.edgetune", "io.edgetune.bytedeco", "0.1.0-SNAPSHOT"),
                     artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", "0.1.0-SNAPSHOT"),
-                    // what Kura provides: commands and uploader write their JSON with Gson
-                    artifact("com.google.code.gson", "gson", "2.9.0")}) {
+                    // the cloud connection's KuraPayload classes (Kura provides it too)
+                    artifact("com.google.protobuf", "protobuf-java", "3.25.5")}) {
                 infra.add(ctx.installBundle(f.toURI().toString()));
             }
             for (Bundle b : infra) {
@@ -212,7 +212,7 @@ public class TransportBundlesIT {
             assertNotNull("publisher selected by kura.service.pid", pubs);
             assertEquals(1, pubs.length);
             Object publisher = ctx.getService(pubs[0]);
-            Bundle kuraApi = infra.get(8);
+            Bundle kuraApi = infra.stream().filter(b -> "io.edgetune.kura.api".equals(b.getSymbolicName())).findFirst().orElseThrow();
             Class<?> payloadClass = kuraApi.loadClass("org.eclipse.kura.message.KuraPayload");
             Class<?> messageClass = kuraApi.loadClass("org.eclipse.kura.cloudconnection.message.KuraMessage");
             Object payload = payloadClass.getConstructor().newInstance();

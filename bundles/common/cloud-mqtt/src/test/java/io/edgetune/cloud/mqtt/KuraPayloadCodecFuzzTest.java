@@ -63,23 +63,10 @@ public class KuraPayloadCodecFuzzTest {
                 byte[] valid = KuraPayloadCodec.encode(Payloads.random(rnd), rnd.nextInt(3) == 0 ? 0 : -1);
                 return Arrays.copyOf(valid, valid.length == 0 ? 0 : rnd.nextInt(valid.length));
             }
-            case 2: { // bit flips
-                byte[] valid = KuraPayloadCodec.encode(Payloads.random(rnd));
-                for (int k = 0, n = 1 + rnd.nextInt(3); k < n && valid.length > 0; k++) {
-                    valid[rnd.nextInt(valid.length)] ^= (byte) (1 << rnd.nextInt(8));
-                }
-                return valid;
-            }
-            case 3: { // random bytes spliced into a valid encoding
-                byte[] valid = KuraPayloadCodec.encode(Payloads.random(rnd));
-                int at = valid.length == 0 ? 0 : rnd.nextInt(valid.length);
-                byte[] junk = Payloads.bytes(rnd, 1 + rnd.nextInt(6));
-                byte[] out = new byte[valid.length + junk.length];
-                System.arraycopy(valid, 0, out, 0, at);
-                System.arraycopy(junk, 0, out, at, junk.length);
-                System.arraycopy(valid, at, out, at + junk.length, valid.length - at);
-                return out;
-            }
+            case 2: // bit flips
+                return Payloads.flipBits(rnd, KuraPayloadCodec.encode(Payloads.random(rnd)));
+            case 3: // random bytes spliced into a valid encoding
+                return Payloads.splice(rnd, KuraPayloadCodec.encode(Payloads.random(rnd)));
             default: // valid, must decode
                 return KuraPayloadCodec.encode(Payloads.random(rnd), rnd.nextBoolean() ? 0 : -1);
         }

@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.kura.message.KuraPayload;
-import org.eclipse.kura.message.KuraPosition;
 import org.junit.Test;
 
 public class KuraPayloadCodecTest {
@@ -40,22 +39,8 @@ public class KuraPayloadCodecTest {
 
     @Test
     public void everyMetricTypeRoundTrips() {
-        KuraPayload p = new KuraPayload();
-        p.setTimestamp(new Date(1_763_780_000_123L));
-        p.addMetric("d", -2.5d);
-        p.addMetric("f", 0.25f);
-        p.addMetric("l", Long.MIN_VALUE);
-        p.addMetric("i", Integer.MIN_VALUE);
-        p.addMetric("b", true);
-        p.addMetric("s", "größe ✓");
-        p.addMetric("y", new byte[] {0, 1, (byte) 0xff});
-        KuraPosition pos = new KuraPosition();
-        pos.setLatitude(46.5);
-        pos.setLongitude(11.35);
-        pos.setAltitude(262);
-        pos.setSatellites(7);
-        p.setPosition(pos);
-        p.setBody("{\"k\":1}".getBytes());
+        // every metric type, a position, a body and a timestamp
+        KuraPayload p = KuraPayloadVectors.payloads().get("everything");
         KuraPayload back = KuraPayloadCodec.decode(KuraPayloadCodec.encode(p));
         Payloads.assertSame(p, back);
         assertEquals(Double.class, back.getMetric("d").getClass());
@@ -99,16 +84,18 @@ public class KuraPayloadCodecTest {
     @Test
     public void malformedInputsAreReportedClearly() {
         String[][] cases = {
-                {"08", "truncated varint"},
-                {"C2B802 05 0A0161", "exceeds"},
+                {"08", "ended unexpectedly"},
+                {"C2B802 05 0A0161", "ended unexpectedly"},
                 {"C2B802 02 1003", "without a name"},
                 {"C2B802 05 0A0161 1009", "unknown type 9"},
                 {"C2B802 05 0A0161 1003", "no value"},
                 {"C2B802 03 0A0161", "no type"},
-                {"0B", "unsupported wire type 3"},
-                {"00", "invalid field number 0"},
+                {"0B", "group"},
+                {"0B 0C", "unsupported wire type 3 (group)"},
+                {"C2B802 07 0A0161 1000 1805", "field 3 has the wrong wire type"},
+                {"00", "invalid tag (zero)"},
                 {"1F8B0800", "corrupt gzip"},
-                {"FFFFFFFFFFFFFFFFFFFF01", "longer than 10 bytes"},
+                {"FFFFFFFFFFFFFFFFFFFF01", "malformed varint"},
         };
         for (String[] c : cases) {
             PayloadFormatException e = assertThrows(c[0], PayloadFormatException.class, () -> KuraPayloadCodec.decode(hex(c[0])));

@@ -48,6 +48,8 @@ public class MqttCloudConnectionTest {
 
     private static final String ACCOUNT = "acme";
     private static final String GATEWAY = "gw-1";
+    /** Every data topic of the EDGETUNE application of the gateway. */
+    private static final String EDGETUNE_DATA = ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#";
 
     @Parameters(name = "{0}")
     public static List<Object[]> brokers() {
@@ -108,6 +110,24 @@ public class MqttCloudConnectionTest {
             c.subscribe(f);
         }
         return c;
+    }
+
+    /** A cloud client on the EDGETUNE data topics, a connected gateway and its publisher of numbered messages on .../seq. */
+    private record Sequence(CloudClient cloud, MqttCloudConnection gw, MqttCloudPublisher pub) {
+    }
+
+    private Sequence sequence() throws Exception {
+        CloudClient cloud = cloud(EDGETUNE_DATA);
+        MqttCloudConnection gw = connectedGateway();
+        return new Sequence(cloud, gw, publisher(gw, "seq"));
+    }
+
+    /** A started gateway connection with a fresh outbox, once it is connected. */
+    private MqttCloudConnection connectedGateway() throws Exception {
+        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
+        gw.start();
+        awaitConnected(gw);
+        return gw;
     }
 
     private static void awaitConnected(MqttCloudConnection c) throws InterruptedException {
@@ -192,58 +212,50 @@ public class MqttCloudConnectionTest {
 
     @Test
     public void brokerOutageLosesNothingAndKeepsOrder() throws Exception {
-        CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
-        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
-        gw.start();
-        awaitConnected(gw);
-        MqttCloudPublisher pub = publisher(gw, "seq");
+        Sequence seq = sequence();
         int total = 0;
         for (int i = 0; i < 100; i++) {
-            pub.publish(numbered(total++, "x"));
+            seq.pub().publish(numbered(total++, "x"));
         }
         // let the first batch reach the cloud client: messages in flight between broker and subscriber at the
         // moment the broker dies are the broker's responsibility (Moquette 0.17 does not persist those)
         Set<Integer> seen = new LinkedHashSet<>();
-        collectInto(cloud, seen, 100);
+        collectInto(seq.cloud(), seen, 100);
         assertEquals(100, seen.size());
         broker.stop();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (gw.isConnected() && System.nanoTime() < deadline) {
+        while (seq.gw().isConnected() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertFalse("gateway noticed the outage", gw.isConnected());
+        assertFalse("gateway noticed the outage", seq.gw().isConnected());
         for (int i = 0; i < 300; i++) {
-            pub.publish(numbered(total++, "x")); // goes to the disk outbox
+            seq.pub().publish(numbered(total++, "x")); // goes to the disk outbox
         }
-        assertTrue("messages wait in the outbox: " + gw.status().outbox(), gw.status().outbox().pending() >= 300);
+        assertTrue("messages wait in the outbox: " + seq.gw().status().outbox(), seq.gw().status().outbox().pending() >= 300);
         broker.start();
         for (int i = 0; i < 100; i++) {
-            pub.publish(numbered(total++, "x"));
+            seq.pub().publish(numbered(total++, "x"));
         }
-        collectInto(cloud, seen, total);
+        collectInto(seq.cloud(), seen, total);
         assertInOrder(seen, total);
-        System.out.printf("%s outage: %s%n", brokerKind, gw.status());
-        assertEquals(0, gw.status().outbox().dropped());
+        System.out.printf("%s outage: %s%n", brokerKind, seq.gw().status());
+        assertEquals(0, seq.gw().status().outbox().dropped());
     }
 
     /** Prints the delivery rate through the disk outbox (a figure, not an assertion). */
     @Test
     public void throughputFigure() throws Exception {
-        CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
-        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
-        gw.start();
-        awaitConnected(gw);
-        MqttCloudPublisher pub = publisher(gw, "seq");
+        Sequence seq = sequence();
         int n = 2000;
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             KuraMessage m = numbered(i, "x");
             m.getPayload().setBody(new byte[200]);
-            pub.publish(m);
+            seq.pub().publish(m);
         }
         long queued = System.nanoTime();
         Set<Integer> seen = new LinkedHashSet<>();
-        collectInto(cloud, seen, n);
+        collectInto(seq.cloud(), seen, n);
         long done = System.nanoTime();
         assertInOrder(seen, n);
         System.out.printf("%s throughput: %d messages of ~230 bytes: publish into outbox %.0f msg/s, end-to-end %.0f msg/s%n",
@@ -252,7 +264,7 @@ public class MqttCloudConnectionTest {
 
     @Test
     public void gatewayRestartWhileTheBrokerIsDownLosesNothing() throws Exception {
-        CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
+        CloudClient cloud = cloud(EDGETUNE_DATA);
         cloud.close(); // persistent session: the broker queues for it while it is away
         Path outbox = tmp.newFolder("outbox").toPath();
         broker.stop();
@@ -268,7 +280,7 @@ public class MqttCloudConnectionTest {
         assertEquals(250, second.status().outbox().pending());
         broker.start();
         second.start();
-        CloudClient again = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
+        CloudClient again = cloud(EDGETUNE_DATA);
         assertDeliveredInOrder(again, 250);
     }
 
@@ -433,9 +445,7 @@ public class MqttCloudConnectionTest {
 
     @Test
     public void subscribersReceiveCloudToDeviceMessages() throws Exception {
-        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
-        gw.start();
-        awaitConnected(gw);
+        MqttCloudConnection gw = connectedGateway();
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("app.id", "EDGETUNE");
         cfg.put("app.topic", "config/+");

@@ -66,6 +66,25 @@ final class Payloads {
         return b;
     }
 
+    /** Flips one to three random bits of {@code b} in place, and returns it. */
+    static byte[] flipBits(Random rnd, byte[] b) {
+        for (int k = 0, n = 1 + rnd.nextInt(3); k < n && b.length > 0; k++) {
+            b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+        }
+        return b;
+    }
+
+    /** {@code b} with one to six random bytes inserted at a random place. */
+    static byte[] splice(Random rnd, byte[] b) {
+        int at = b.length == 0 ? 0 : rnd.nextInt(b.length);
+        byte[] junk = bytes(rnd, 1 + rnd.nextInt(6));
+        byte[] out = new byte[b.length + junk.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(junk, 0, out, at, junk.length);
+        System.arraycopy(b, at, out, at + junk.length, b.length - at);
+        return out;
+    }
+
     static void assertSame(KuraPayload expected, KuraPayload actual) {
         if (!Objects.equals(expected.getTimestamp(), actual.getTimestamp())) {
             throw new AssertionError("timestamp " + expected.getTimestamp() + " != " + actual.getTimestamp());

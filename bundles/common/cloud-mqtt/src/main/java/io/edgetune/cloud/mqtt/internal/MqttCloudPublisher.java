@@ -6,7 +6,6 @@ import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import java.util.Map;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
-import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
 import org.eclipse.kura.cloudconnection.listener.CloudDeliveryListener;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
@@ -16,7 +15,7 @@ import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
  * control equivalent). Levels of app.topic written as {@code $name} are
  * replaced by the message property {@code name}, e.g. {@code detections/$camera.id}.
  */
-public class MqttCloudPublisher implements CloudPublisher {
+public class MqttCloudPublisher extends ConnectionUser implements CloudPublisher {
 
     /** Publisher configuration, checked. */
     public record Settings(String appId, String appTopic, int qos, boolean retain, int priority, boolean control,
@@ -57,11 +56,10 @@ public class MqttCloudPublisher implements CloudPublisher {
         return v == null ? "" : v.trim();
     }
 
-    private final MqttCloudConnection connection;
     private final Settings settings;
 
     public MqttCloudPublisher(MqttCloudConnection connection, Settings settings) {
-        this.connection = connection;
+        super(connection);
         this.settings = settings;
     }
 
@@ -114,16 +112,6 @@ public class MqttCloudPublisher implements CloudPublisher {
             }
         }
         return sb.toString();
-    }
-
-    @Override
-    public void registerCloudConnectionListener(CloudConnectionListener l) {
-        connection.addConnectionListener(l);
-    }
-
-    @Override
-    public void unregisterCloudConnectionListener(CloudConnectionListener l) {
-        connection.removeConnectionListener(l);
     }
 
     @Override

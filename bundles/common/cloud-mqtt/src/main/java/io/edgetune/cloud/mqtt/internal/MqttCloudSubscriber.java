@@ -5,7 +5,6 @@ import io.edgetune.api.config.TypedConfig;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
 import org.eclipse.kura.cloudconnection.subscriber.CloudSubscriber;
 import org.eclipse.kura.cloudconnection.subscriber.listener.CloudSubscriberListener;
 
@@ -13,7 +12,7 @@ import org.eclipse.kura.cloudconnection.subscriber.listener.CloudSubscriberListe
  * Receives cloud-to-device messages on $EDC/{account}/{client-id}/{app.id}/{app.topic};
  * app.topic may use the MQTT wildcards + and #.
  */
-public class MqttCloudSubscriber implements CloudSubscriber {
+public class MqttCloudSubscriber extends ConnectionUser implements CloudSubscriber {
 
     public record Settings(String appId, String appTopic, int qos) {
 
@@ -33,12 +32,11 @@ public class MqttCloudSubscriber implements CloudSubscriber {
         }
     }
 
-    private final MqttCloudConnection connection;
     private final Settings settings;
     private final Map<CloudSubscriberListener, Object> bindings = new ConcurrentHashMap<>();
 
     public MqttCloudSubscriber(MqttCloudConnection connection, Settings settings) {
-        this.connection = connection;
+        super(connection);
         this.settings = settings;
     }
 
@@ -59,15 +57,5 @@ public class MqttCloudSubscriber implements CloudSubscriber {
     public void close() {
         bindings.values().forEach(connection::removeSubscriber);
         bindings.clear();
-    }
-
-    @Override
-    public void registerCloudConnectionListener(CloudConnectionListener l) {
-        connection.addConnectionListener(l);
-    }
-
-    @Override
-    public void unregisterCloudConnectionListener(CloudConnectionListener l) {
-        connection.removeConnectionListener(l);
     }
 }
