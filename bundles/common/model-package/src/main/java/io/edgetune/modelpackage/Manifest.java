@@ -1,5 +1,7 @@
 package io.edgetune.modelpackage;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -7,14 +9,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,40 +40,45 @@ public final class Manifest {
     private Manifest() {
     }
 
-    /** The manifest bytes of the descriptor (UTF-8). Metrics that JSON cannot hold (NaN, infinite) are left out. */
-    public static byte[] bytes(ModelDescriptor d) {
-        StringWriter text = new StringWriter(256);
-        try (JsonWriter w = new JsonWriter(text)) {
-            w.setSerializeNulls(true);
-            w.beginObject();
-            w.name("version").value(d.version());
-            w.name("sha256").value(d.sha256());
-            w.name("labels").beginArray();
-            for (String label : d.labels() == null ? List.<String>of() : d.labels()) {
-                w.value(label);
-            }
-            w.endArray();
-            w.name("inputWidth").value(d.inputWidth());
-            w.name("inputHeight").value(d.inputHeight());
-            w.name("anchors").value(d.anchors());
-            w.name("baseVersion").value(d.baseVersion());
-            w.name("metrics").beginObject();
-            if (d.metrics() != null) {
-                for (Map.Entry<String, Double> e : d.metrics().entrySet()) {
-                    Double v = e.getValue();
-                    if (v != null && !v.isNaN() && !v.isInfinite()) {
-                        w.name(e.getKey()).value(v.doubleValue());
-                    }
+    /** Compact, nulls kept, no HTML escapes: the exact bytes packagers have always signed. */
+    private static final Gson MANIFEST_TEXT = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    /**
+     * The descriptor as a JSON object, fields in the manifest's order; metrics
+     * that JSON cannot hold (NaN, infinite) are left out. Replies that describe
+     * a model (the gateway's commands) use this too, so there is one mapping.
+     */
+    public static JsonObject toJson(ModelDescriptor d) {
+        JsonObject m = new JsonObject();
+        m.addProperty("version", d.version());
+        m.addProperty("sha256", d.sha256());
+        JsonArray labels = new JsonArray();
+        for (String label : d.labels() == null ? List.<String>of() : d.labels()) {
+            labels.add(label);
+        }
+        m.add("labels", labels);
+        m.addProperty("inputWidth", d.inputWidth());
+        m.addProperty("inputHeight", d.inputHeight());
+        m.addProperty("anchors", d.anchors());
+        m.addProperty("baseVersion", d.baseVersion());
+        JsonObject metrics = new JsonObject();
+        if (d.metrics() != null) {
+            for (Map.Entry<String, Double> e : d.metrics().entrySet()) {
+                Double v = e.getValue();
+                if (v != null && !v.isNaN() && !v.isInfinite()) {
+                    metrics.addProperty(e.getKey(), v);
                 }
             }
-            w.endObject();
-            w.name("createdMillis").value(d.createdMillis());
-            w.name("edgeTpu").value(d.edgeTpu());
-            w.endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory failed", e);
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        m.add("metrics", metrics);
+        m.addProperty("createdMillis", d.createdMillis());
+        m.addProperty("edgeTpu", d.edgeTpu());
+        return m;
+    }
+
+    /** The manifest bytes of the descriptor (UTF-8). */
+    public static byte[] bytes(ModelDescriptor d) {
+        return MANIFEST_TEXT.toJson(toJson(d)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Writes the descriptor's manifest into a version directory. */

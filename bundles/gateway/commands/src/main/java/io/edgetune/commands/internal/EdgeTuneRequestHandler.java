@@ -2,6 +2,7 @@ package io.edgetune.commands.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
@@ -18,6 +19,7 @@ import io.edgetune.api.model.ModelException;
 import io.edgetune.api.model.ModelRegistry;
 import io.edgetune.api.motion.MotionService;
 import io.edgetune.api.upload.SamplingService;
+import io.edgetune.modelpackage.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -539,19 +541,9 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         return service;
     }
 
-    static Map<String, Object> describe(ModelDescriptor d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", d.version());
-        m.put("sha256", d.sha256());
-        m.put("labels", d.labels());
-        m.put("inputWidth", d.inputWidth());
-        m.put("inputHeight", d.inputHeight());
-        m.put("anchors", d.anchors());
-        m.put("baseVersion", d.baseVersion());
-        m.put("metrics", d.metrics());
-        m.put("createdMillis", d.createdMillis());
-        m.put("edgeTpu", d.edgeTpu());
-        return m;
+    /** A model as replies describe it: exactly its manifest's fields (one mapping, in the model-package module). */
+    static JsonObject describe(ModelDescriptor d) {
+        return Manifest.toJson(d);
     }
 
     private static KuraPayload payload() {
