@@ -53,7 +53,7 @@ public class CocoDatasetRealFramesTest {
         labels = RealAssets.labels();
         pool = new FramePool(2, RealAssets.WIDTH, RealAssets.HEIGHT);
         // all classes this time: the dataset keeps whatever the teacher labels
-        teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+        teacher = new Teacher(RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                 TeacherSettings.defaults());
         int[] all = new int[FIRST.length + LATER.length];
         System.arraycopy(FIRST, 0, all, 0, FIRST.length);

@@ -44,7 +44,7 @@ public class TeacherLabelsFixture {
         StringBuilder json = new StringBuilder("{\n");
         try (LoadedModel model = RealAssets.model()) {
             // the cloud's detector service as the annotator uses it: regions, all labels, lower per-pass threshold
-            Teacher teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+            Teacher teacher = new Teacher(RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                     TeacherSettings.defaults());
             for (int n = 0; n < indices.length; n++) {
                 int i = indices[n];

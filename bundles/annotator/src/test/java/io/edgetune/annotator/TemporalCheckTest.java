@@ -72,7 +72,7 @@ public class TemporalCheckTest {
         Map<Integer, byte[]> bgr = RealAssets.frames(wanted.stream().mapToInt(Integer::intValue).toArray());
         try (LoadedModel model = RealAssets.model()) {
             FramePool pool = new FramePool(2, RealAssets.WIDTH, RealAssets.HEIGHT);
-            Teacher teacher = new Teacher(new RealAssets.ModelDetector(model,
+            Teacher teacher = new Teacher(RealAssets.detector(model,
                     DetectorSettings.defaults().withScoreThreshold(0.3f).withAllowedLabels(Set.of("Person"))), TeacherSettings.defaults());
             TemporalCheck check = new TemporalCheck(0.5f, 0.5f);
             int single = 0;

@@ -18,7 +18,7 @@ import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
 import io.edgetune.cloud.mqtt.testing.KuraLikeDispatcher;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.commands.internal.EdgeTuneRequestHandler;
 import io.edgetune.commands.internal.SnapshotSource;
 import java.awt.image.BufferedImage;

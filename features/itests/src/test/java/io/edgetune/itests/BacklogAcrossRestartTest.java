@@ -3,7 +3,7 @@ package io.edgetune.itests;
 import static org.junit.Assert.assertTrue;
 
 import io.edgetune.cloud.mqtt.internal.Outbox;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.model.ModelDescriptor;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.commands.internal.DeliverySettings;
 import java.nio.file.Files;
 import java.security.KeyPair;
