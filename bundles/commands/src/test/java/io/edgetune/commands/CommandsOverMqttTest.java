@@ -60,8 +60,7 @@ public class CommandsOverMqttTest {
     /** Each broker with each dispatcher: the standalone connection's and one that behaves like Kura's. */
     @Parameters(name = "{0} {1}")
     public static List<Object[]> brokers() {
-        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
-                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
+        return TestBroker.brokersAndDispatchers();
     }
 
     @Rule
@@ -84,8 +83,7 @@ public class CommandsOverMqttTest {
 
     @Before
     public void setUp() throws Exception {
-        broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
-        broker.start();
+        broker = TestBroker.started(brokerKind, tmp.newFolder("broker").toPath());
         video = new VideoSnapshots("cam-1");
         pipeline.snapshots = video;
         pipeline.work = tmp.newFolder("uploads").toPath();

@@ -61,6 +61,22 @@ public abstract class TestBroker implements AutoCloseable {
         return new Mosquitto(dataDir, extraConfig);
     }
 
+    /**
+     * Parameters {broker kind, dispatcher} for tests that run against both brokers, each with the
+     * standalone cloud connection's request dispatcher and with one that behaves like Kura's.
+     */
+    public static List<Object[]> brokersAndDispatchers() {
+        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
+                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
+    }
+
+    /** A broker of the given kind, started. */
+    public static TestBroker started(String kind, Path dataDir) throws Exception {
+        TestBroker b = create(kind, dataDir);
+        b.start();
+        return b;
+    }
+
     public static TestBroker create(String kind, Path dataDir) throws IOException {
         return switch (kind) {
             case "moquette" -> new Moquette(dataDir, false);

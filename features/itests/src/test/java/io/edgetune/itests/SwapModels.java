@@ -1,12 +1,10 @@
 package io.edgetune.itests;
 
+import io.edgetune.testsupport.Assets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A second model that differs from the base model in its weights, for hot
@@ -28,17 +26,9 @@ final class SwapModels {
         Path dir = Files.createTempDirectory("swap-model");
         Files.write(dir.resolve("model.tflite"), model);
         Files.copy(assets.resolve("oidv4_labelmap.txt"), dir.resolve("labels.txt"));
-        String manifest = "{\"version\": \"" + version + "\", \"sha256\": \"" + sha256(model)
+        String manifest = "{\"version\": \"" + version + "\", \"sha256\": \"" + Assets.sha256(model)
                 + "\", \"inputWidth\": 300, \"inputHeight\": 300, \"baseVersion\": \"base-oidv4\"}";
         Files.writeString(dir.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
         return dir;
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

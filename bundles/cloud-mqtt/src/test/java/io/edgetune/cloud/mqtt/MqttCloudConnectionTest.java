@@ -110,6 +110,14 @@ public class MqttCloudConnectionTest {
         return c;
     }
 
+    /** A started gateway connection, connected, with its outbox in a new folder. */
+    private MqttCloudConnection connected() throws Exception {
+        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
+        gw.start();
+        awaitConnected(gw);
+        return gw;
+    }
+
     private static void awaitConnected(MqttCloudConnection c) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!c.isConnected() && System.nanoTime() < deadline) {
@@ -193,9 +201,7 @@ public class MqttCloudConnectionTest {
     @Test
     public void brokerOutageLosesNothingAndKeepsOrder() throws Exception {
         CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
-        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
-        gw.start();
-        awaitConnected(gw);
+        MqttCloudConnection gw = connected();
         MqttCloudPublisher pub = publisher(gw, "seq");
         int total = 0;
         for (int i = 0; i < 100; i++) {
@@ -230,9 +236,7 @@ public class MqttCloudConnectionTest {
     @Test
     public void throughputFigure() throws Exception {
         CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
-        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
-        gw.start();
-        awaitConnected(gw);
+        MqttCloudConnection gw = connected();
         MqttCloudPublisher pub = publisher(gw, "seq");
         int n = 2000;
         long t0 = System.nanoTime();
@@ -433,9 +437,7 @@ public class MqttCloudConnectionTest {
 
     @Test
     public void subscribersReceiveCloudToDeviceMessages() throws Exception {
-        MqttCloudConnection gw = connection(tmp.newFolder("outbox").toPath());
-        gw.start();
-        awaitConnected(gw);
+        MqttCloudConnection gw = connected();
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("app.id", "EDGETUNE");
         cfg.put("app.topic", "config/+");

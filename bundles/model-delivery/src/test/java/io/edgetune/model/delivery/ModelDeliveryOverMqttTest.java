@@ -36,8 +36,7 @@ public class ModelDeliveryOverMqttTest {
 
     @Parameters(name = "{0} {1}")
     public static List<Object[]> brokers() {
-        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
-                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
+        return TestBroker.brokersAndDispatchers();
     }
 
     @Rule
@@ -58,8 +57,7 @@ public class ModelDeliveryOverMqttTest {
 
     @Before
     public void setUp() throws Exception {
-        broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
-        broker.start();
+        broker = TestBroker.started(brokerKind, tmp.newFolder("broker").toPath());
         keys = ModelPackager.generateKeyPair();
         gateway = new GatewaySide(tmp.newFolder("gateway").toPath(), broker.url(), ModelPackager.trustedKeyText(keys.getPrivate()),
                 DeliverySettings.defaults(), kuraLike);
