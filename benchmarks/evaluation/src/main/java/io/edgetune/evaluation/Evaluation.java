@@ -11,15 +11,15 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
-import io.edgetune.capture.internal.EvaluationFrameSource;
+import io.edgetune.capture.decode.VideoDecoder;
 import io.edgetune.inference.internal.DetectorSettings;
 import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.LoadedModel;
 import io.edgetune.load.StaticSceneVideo;
 import io.edgetune.metrics.DetectionEvaluation;
-import io.edgetune.motion.internal.MotionEngine;
-import io.edgetune.motion.internal.MotionSettings;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -145,7 +145,7 @@ final class Evaluation {
         byte[] first = null;
         int labelled = 0;
         long teacherNanos = 0;
-        try (EvaluationFrameSource source = new EvaluationFrameSource(options.video().toString())) {
+        try (VideoDecoder source = new VideoDecoder(options.video().toString())) {
             source.open();
             result.videoFps = source.frameRate();
             int length = estimatedLength(options.video());
@@ -247,7 +247,7 @@ final class Evaluation {
     }
 
     private static byte[] firstFrame(Path video, Result result) throws IOException {
-        try (EvaluationFrameSource source = new EvaluationFrameSource(video.toString())) {
+        try (VideoDecoder source = new VideoDecoder(video.toString())) {
             source.open();
             if (!source.next()) {
                 throw new IOException("no frames in " + video);
@@ -301,7 +301,7 @@ final class Evaluation {
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Detection> last = List.of();
         progress.start(r.name() + stageSuffix, frames);
-        try (EvaluationFrameSource source = new EvaluationFrameSource(video.toString());
+        try (VideoDecoder source = new VideoDecoder(video.toString());
              MotionEngine motion = mode == Mode.NAIVE ? null : new MotionEngine(MotionSettings.defaults());
              StagedDetector detector = new StagedDetector(model, detectorSettings())) {
             source.open();

@@ -2,8 +2,8 @@ package io.edgetune.jmh;
 
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.motion.MotionResult;
-import io.edgetune.motion.internal.MotionEngine;
-import io.edgetune.motion.internal.MotionSettings;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
