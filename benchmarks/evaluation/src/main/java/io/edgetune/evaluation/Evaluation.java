@@ -17,6 +17,7 @@ import io.edgetune.inference.internal.EngineException;
 import io.edgetune.inference.internal.EngineOptions;
 import io.edgetune.inference.internal.LoadedModel;
 import io.edgetune.load.StaticSceneVideo;
+import io.edgetune.load.GatewayLoad;
 import io.edgetune.metrics.DetectionEvaluation;
 import io.edgetune.motion.engine.MotionEngine;
 import io.edgetune.motion.engine.MotionSettings;
@@ -95,7 +96,7 @@ final class Evaluation {
         Result result = new Result();
         result.options = options;
         result.machine = Machine.describe(options.threads());
-        result.loadAverage = Machine.loadAverage();
+        result.loadAverage = GatewayLoad.loadAverage();
         result.startedUtc = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         result.videoName = options.video().getFileName().toString();
         result.labels = readLabels(options.labelMap());
@@ -128,7 +129,7 @@ final class Evaluation {
                 }
             }
         }
-        result.loadAverageEnd = Machine.loadAverage();
+        result.loadAverageEnd = GatewayLoad.loadAverage();
         return result;
     }
 
