@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -383,10 +384,22 @@ public final class KuraSignatures {
 
         @Override
         public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+            return keep(typeAnnotations, descriptor);
+        }
+
+        /** Keeps the annotations the comparison cares about (see ANNOTATIONS). */
+        private static AnnotationVisitor keep(Set<String> annotations, String descriptor) {
             if (ANNOTATIONS.containsKey(descriptor)) {
-                typeAnnotations.add(ANNOTATIONS.get(descriptor));
+                annotations.add(ANNOTATIONS.get(descriptor));
             }
             return null;
+        }
+
+        /** Appends " word" when the access flags hold {@code flag}. */
+        private static void flag(StringBuilder b, int access, int flag, String word) {
+            if ((access & flag) != 0) {
+                b.append(' ').append(word);
+            }
         }
 
         @Override
@@ -402,22 +415,15 @@ public final class KuraSignatures {
             return new FieldVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String d, boolean v) {
-                    if (ANNOTATIONS.containsKey(d)) {
-                        annotations.add(ANNOTATIONS.get(d));
-                    }
-                    return null;
+                    return keep(annotations, d);
                 }
 
                 @Override
                 public void visitEnd() {
                     StringBuilder b = new StringBuilder(owner).append('#');
                     b.append(visibility(fAccess));
-                    if ((fAccess & Opcodes.ACC_STATIC) != 0) {
-                        b.append(" static");
-                    }
-                    if ((fAccess & Opcodes.ACC_FINAL) != 0) {
-                        b.append(" final");
-                    }
+                    flag(b, fAccess, Opcodes.ACC_STATIC, "static");
+                    flag(b, fAccess, Opcodes.ACC_FINAL, "final");
                     b.append(' ').append(name).append(':').append(javaName(Type.getType(descriptor)));
                     if (value != null) {
                         b.append(" = ").append(constant(value));
@@ -437,10 +443,7 @@ public final class KuraSignatures {
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String d, boolean v) {
-                    if (ANNOTATIONS.containsKey(d)) {
-                        annotations.add(ANNOTATIONS.get(d));
-                    }
-                    return null;
+                    return keep(annotations, d);
                 }
 
                 @Override
@@ -454,9 +457,7 @@ public final class KuraSignatures {
                     } else if (inInterface && !name.equals("<init>")) {
                         b.append(" default");
                     }
-                    if ((mAccess & Opcodes.ACC_FINAL) != 0) {
-                        b.append(" final");
-                    }
+                    flag(b, mAccess, Opcodes.ACC_FINAL, "final");
                     b.append(' ').append(name).append('(');
                     Type[] params = Type.getArgumentTypes(descriptor);
                     for (int i = 0; i < params.length; i++) {
@@ -487,15 +488,11 @@ public final class KuraSignatures {
         public void visitEnd() {
             StringBuilder b = new StringBuilder(owner).append(": ").append(visibility(access));
             boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
-            if ((access & Opcodes.ACC_STATIC) != 0) {
-                b.append(" static");
-            }
+            flag(b, access, Opcodes.ACC_STATIC, "static");
             if (!isInterface && (access & Opcodes.ACC_ABSTRACT) != 0) {
                 b.append(" abstract");
             }
-            if ((access & Opcodes.ACC_FINAL) != 0) {
-                b.append(" final");
-            }
+            flag(b, access, Opcodes.ACC_FINAL, "final");
             String kind = (access & Opcodes.ACC_ANNOTATION) != 0 ? "@interface"
                     : isInterface ? "interface" : (access & Opcodes.ACC_ENUM) != 0 ? "enum" : "class";
             b.append(' ').append(kind);
