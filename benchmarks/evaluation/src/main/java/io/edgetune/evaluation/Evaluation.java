@@ -1,7 +1,7 @@
 package io.edgetune.evaluation;
 
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
@@ -12,10 +12,10 @@ import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
 import io.edgetune.capture.decode.VideoDecoder;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.EngineException;
-import io.edgetune.inference.internal.EngineOptions;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineException;
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.load.StaticSceneVideo;
 import io.edgetune.load.GatewayLoad;
 import io.edgetune.metrics.DetectionEvaluation;

@@ -2,8 +2,8 @@ package io.edgetune.jmh;
 
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

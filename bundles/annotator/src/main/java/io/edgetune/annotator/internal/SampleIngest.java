@@ -1,5 +1,6 @@
 package io.edgetune.annotator.internal;
 
+import io.edgetune.annotator.teacher.Teacher;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.frame.Frame;

@@ -1,7 +1,7 @@
 package io.edgetune.annotator.review.internal;
 
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.annotate.LabelBox;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
@@ -9,8 +9,8 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.inference.TestAssets;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.testsupport.VideoFrames;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
