@@ -24,11 +24,11 @@ public class MotionStepBench extends GatewayBench {
     static final int FIRST = 100;
     static final int COUNT = 120;
 
-    @Param({"MOG2", "RUNNING_AVERAGE"})
-    public String model;
-
     private MotionEngine engine;
     private FrameCycle frames;
+
+    @Param({"MOG2", "RUNNING_AVERAGE"})
+    public String model;
 
     @Setup(Level.Trial)
     public void load() throws Exception {

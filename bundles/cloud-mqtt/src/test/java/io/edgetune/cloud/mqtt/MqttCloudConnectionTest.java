@@ -235,10 +235,10 @@ public class MqttCloudConnectionTest {
     /** Prints the delivery rate through the disk outbox (a figure, not an assertion). */
     @Test
     public void throughputFigure() throws Exception {
+        int n = 2000;
         CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
         MqttCloudConnection gw = connected();
         MqttCloudPublisher pub = publisher(gw, "seq");
-        int n = 2000;
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             KuraMessage m = numbered(i, "x");
