@@ -86,36 +86,40 @@ public final class Evaluate {
                 System.setProperty("edgetune.assets", value(args, i));
             }
         }
-        EvaluationOptions o = EvaluationOptions.defaults();
+        EvaluationOptions.Builder o = new EvaluationOptions.Builder(EvaluationOptions.defaults());
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--video" -> o = o.withVideo(Paths.get(value(args, i++)));
-                case "--frames" -> o = o.withFrames(integer(args, i++));
-                case "--out" -> o = o.withOutDir(Paths.get(value(args, i++)));
-                case "--model" -> o = o.withOtherModel(Paths.get(value(args, i++)));
-                case "--base-model" -> o = o.withModel(Paths.get(value(args, i++)));
-                case "--labels" -> o = o.withLabelMap(Paths.get(value(args, i++)));
-                case "--teacher-every" -> o = o.withTeacherEvery(integer(args, i++));
-                case "--cache" -> o = o.withCacheDir(Paths.get(value(args, i++)));
-                case "--threads" -> o = o.withThreads(integer(args, i++));
+                case "--video" -> o.video = Paths.get(value(args, i++));
+                case "--frames" -> o.maxFrames = integer(args, i++);
+                case "--out" -> o.outDir = Paths.get(value(args, i++));
+                case "--model" -> o.otherModel = Paths.get(value(args, i++));
+                case "--base-model" -> o.modelFile = Paths.get(value(args, i++));
+                case "--labels" -> o.labelMap = Paths.get(value(args, i++));
+                case "--teacher-every" -> o.teacherEvery = integer(args, i++);
+                case "--cache" -> o.cacheDir = Paths.get(value(args, i++));
+                case "--threads" -> o.threads = integer(args, i++);
                 case "--threshold" -> {
                     float t = Float.parseFloat(value(args, i++));
-                    o = o.withThresholds(Math.min(o.collectThreshold(), t), t);
+                    o.collectThreshold = Math.min(o.collectThreshold, t);
+                    o.operatingThreshold = t;
                 }
-                case "--frames-drawn" -> o = o.withAnnotatedFrames(integer(args, i++));
-                case "--static-frames" -> o = o.withStaticFrames(integer(args, i++));
-                case "--load" -> o = o.withLoad(true, o.loadQuick(), o.gatewayJar());
-                case "--load-quick" -> o = o.withLoad(true, true, o.gatewayJar());
-                case "--gateway-jar" -> o = o.withLoad(o.load(), o.loadQuick(), Paths.get(value(args, i++)));
+                case "--frames-drawn" -> o.annotatedFrames = integer(args, i++);
+                case "--static-frames" -> o.staticFrames = integer(args, i++);
+                case "--load" -> o.load = true;
+                case "--load-quick" -> {
+                    o.load = true;
+                    o.loadQuick = true;
+                }
+                case "--gateway-jar" -> o.gatewayJar = Paths.get(value(args, i++));
                 case "--assets" -> i++;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return o;
+        return o.build();
     }
 
     private static String value(String[] args, int i) {

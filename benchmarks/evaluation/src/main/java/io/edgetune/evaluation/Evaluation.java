@@ -1,7 +1,7 @@
 package io.edgetune.evaluation;
 
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
@@ -11,15 +11,16 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
-import io.edgetune.capture.internal.EvaluationFrameSource;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.EngineException;
-import io.edgetune.inference.internal.EngineOptions;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.capture.decode.VideoDecoder;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineException;
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.load.StaticSceneVideo;
+import io.edgetune.load.GatewayLoad;
 import io.edgetune.metrics.DetectionEvaluation;
-import io.edgetune.motion.internal.MotionEngine;
-import io.edgetune.motion.internal.MotionSettings;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -95,7 +96,7 @@ final class Evaluation {
         Result result = new Result();
         result.options = options;
         result.machine = Machine.describe(options.threads());
-        result.loadAverage = Machine.loadAverage();
+        result.loadAverage = GatewayLoad.loadAverage();
         result.startedUtc = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         result.videoName = options.video().getFileName().toString();
         result.labels = readLabels(options.labelMap());
@@ -128,7 +129,7 @@ final class Evaluation {
                 }
             }
         }
-        result.loadAverageEnd = Machine.loadAverage();
+        result.loadAverageEnd = GatewayLoad.loadAverage();
         return result;
     }
 
@@ -145,7 +146,7 @@ final class Evaluation {
         byte[] first = null;
         int labelled = 0;
         long teacherNanos = 0;
-        try (EvaluationFrameSource source = new EvaluationFrameSource(options.video().toString())) {
+        try (VideoDecoder source = new VideoDecoder(options.video().toString())) {
             source.open();
             result.videoFps = source.frameRate();
             int length = estimatedLength(options.video());
@@ -247,7 +248,7 @@ final class Evaluation {
     }
 
     private static byte[] firstFrame(Path video, Result result) throws IOException {
-        try (EvaluationFrameSource source = new EvaluationFrameSource(video.toString())) {
+        try (VideoDecoder source = new VideoDecoder(video.toString())) {
             source.open();
             if (!source.next()) {
                 throw new IOException("no frames in " + video);
@@ -301,7 +302,7 @@ final class Evaluation {
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Detection> last = List.of();
         progress.start(r.name() + stageSuffix, frames);
-        try (EvaluationFrameSource source = new EvaluationFrameSource(video.toString());
+        try (VideoDecoder source = new VideoDecoder(video.toString());
              MotionEngine motion = mode == Mode.NAIVE ? null : new MotionEngine(MotionSettings.defaults());
              StagedDetector detector = new StagedDetector(model, detectorSettings())) {
             source.open();

@@ -3,6 +3,7 @@ package io.edgetune.evaluation;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.function.Consumer;
 
 /**
  * What one evaluation run does.
@@ -53,73 +54,66 @@ record EvaluationOptions(Path video, int maxFrames, Path outDir, Path modelFile,
                 System.err, System.console() != null);
     }
 
-    EvaluationOptions withVideo(Path v) {
-        return new EvaluationOptions(v, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withFrames(int n) {
-        return new EvaluationOptions(video, n, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withOutDir(Path d) {
-        return new EvaluationOptions(video, maxFrames, d, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withModel(Path m) {
-        return new EvaluationOptions(video, maxFrames, outDir, m, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withLabelMap(Path l) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, l, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withOtherModel(Path m) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, m, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withTeacherEvery(int n) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, n, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withCacheDir(Path d) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, d, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withThreads(int n) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, n,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withThresholds(float collect, float operating) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collect, operating, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withLoad(boolean on, boolean quick, Path gateway) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, on, quick, gateway, progress, terminal);
-    }
-
-    EvaluationOptions withAnnotatedFrames(int n) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, n, staticFrames, load, loadQuick, gatewayJar, progress, terminal);
-    }
-
-    EvaluationOptions withStaticFrames(int n) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, n, load, loadQuick, gatewayJar, progress, terminal);
+    /** A copy with some options changed, e.g. {@code o.with(b -> b.maxFrames = 100)}. */
+    EvaluationOptions with(Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
     }
 
     EvaluationOptions withProgress(PrintStream out, boolean isTerminal) {
-        return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir, threads,
-                collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar, out, isTerminal);
+        return with(b -> {
+            b.progress = out;
+            b.terminal = isTerminal;
+        });
+    }
+
+    /** The options as a command line is being read: fields to set, then {@link #build()} checks them. */
+    static final class Builder {
+        Path video;
+        int maxFrames;
+        Path outDir;
+        Path modelFile;
+        Path labelMap;
+        Path otherModel;
+        int teacherEvery;
+        Path cacheDir;
+        int threads;
+        float collectThreshold;
+        float operatingThreshold;
+        int annotatedFrames;
+        int staticFrames;
+        boolean load;
+        boolean loadQuick;
+        Path gatewayJar;
+        PrintStream progress;
+        boolean terminal;
+
+        Builder(EvaluationOptions o) {
+            video = o.video;
+            maxFrames = o.maxFrames;
+            outDir = o.outDir;
+            modelFile = o.modelFile;
+            labelMap = o.labelMap;
+            otherModel = o.otherModel;
+            teacherEvery = o.teacherEvery;
+            cacheDir = o.cacheDir;
+            threads = o.threads;
+            collectThreshold = o.collectThreshold;
+            operatingThreshold = o.operatingThreshold;
+            annotatedFrames = o.annotatedFrames;
+            staticFrames = o.staticFrames;
+            load = o.load;
+            loadQuick = o.loadQuick;
+            gatewayJar = o.gatewayJar;
+            progress = o.progress;
+            terminal = o.terminal;
+        }
+
+        EvaluationOptions build() {
+            return new EvaluationOptions(video, maxFrames, outDir, modelFile, labelMap, otherModel, teacherEvery, cacheDir,
+                    threads, collectThreshold, operatingThreshold, annotatedFrames, staticFrames, load, loadQuick, gatewayJar,
+                    progress, terminal);
+        }
     }
 }

@@ -41,14 +41,4 @@ final class Machine {
                 gpu ? "GPU device present (not used)" : "no GPU",
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"), inferenceThreads);
     }
-
-    /** /proc/loadavg, to show how busy the machine was with other work. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
-    }
 }

@@ -1,7 +1,7 @@
 package io.edgetune.evaluation;
 
 import io.edgetune.api.detect.Detection;
-import io.edgetune.capture.internal.EvaluationFrameSource;
+import io.edgetune.capture.decode.VideoDecoder;
 import io.edgetune.metrics.ClassReport;
 import io.edgetune.metrics.Report;
 import io.edgetune.metrics.SizeReport;
@@ -304,7 +304,7 @@ final class ReportWriter {
         Map<Integer, byte[]> out = new TreeMap<>();
         int last = frames.stream().mapToInt(Integer::intValue).max().orElse(-1);
         ByteBuffer buf = ByteBuffer.allocateDirect(r.width * r.height * 3);
-        try (EvaluationFrameSource source = new EvaluationFrameSource(r.options.video().toString())) {
+        try (VideoDecoder source = new VideoDecoder(r.options.video().toString())) {
             source.open();
             for (int n = 0; n <= last && source.next(); n++) {
                 if (frames.contains(n)) {

@@ -50,7 +50,12 @@ public class EvaluateCommandTest {
         Path copy = target.resolve("retrained-copy.tflite");
         Files.copy(o.modelFile(), copy, StandardCopyOption.REPLACE_EXISTING);
         // shorter: frames 20, 27 and 34 of the first run's labels
-        compared = new Evaluation(o.withOtherModel(copy).withOutDir(outCompared).withFrames(COMPARED_FRAMES).withStaticFrames(0)).run();
+        compared = new Evaluation(o.with(b -> {
+            b.otherModel = copy;
+            b.outDir = outCompared;
+            b.maxFrames = COMPARED_FRAMES;
+            b.staticFrames = 0;
+        })).run();
         new ReportWriter(compared).write(outCompared);
     }
 

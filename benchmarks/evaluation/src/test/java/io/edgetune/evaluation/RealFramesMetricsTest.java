@@ -3,33 +3,23 @@ package io.edgetune.evaluation;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
-import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
-import io.edgetune.api.detect.DetectorService;
-import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
-import io.edgetune.api.model.ModelDescriptor;
-import io.edgetune.api.motion.Region;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.EngineException;
-import io.edgetune.inference.internal.EngineOptions;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.TestAssets;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.metrics.DetectionEvaluation;
 import io.edgetune.metrics.Report;
 import io.edgetune.metrics.SizeReport;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import io.edgetune.testsupport.Assets;
+import io.edgetune.testsupport.VideoFrames;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
+import java.util.Map;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -49,60 +39,18 @@ public class RealFramesMetricsTest {
 
     @BeforeClass
     public static void labelFrames() throws Exception {
-        Path assets = Paths.get(System.getProperty("edgetune.assets", System.getProperty("user.home") + "/.cache/edgetune"));
-        labels = new ArrayList<>();
-        for (String l : Files.readAllLines(assets.resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
-            if (!l.isBlank()) {
-                labels.add(l.trim());
-            }
-        }
-        ModelDescriptor d = new ModelDescriptor("edge-v1", "", labels, 300, 300, "ssd-mobilenet-v2:300", null, java.util.Map.of(), 0L, false);
-        model = LoadedModel.load(d, assets.resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), null, "javacpp", EngineOptions.cpu(2));
+        labels = Assets.labels();
+        model = TestAssets.loadModel("edge-v1");
         DetectorSettings edge = DetectorSettings.defaults().withMode(Detections.Mode.FULL_FRAME).withScoreThreshold(0.05f);
-        DetectorSettings tiles = DetectorSettings.defaults().withScoreThreshold(0.3f);
-        Teacher teacher = new Teacher(new DetectorService() {
-            @Override
-            public Detections detect(Frame frame, List<Region> regions) throws DetectionException {
-                try {
-                    return model.detect(frame, regions, tiles);
-                } catch (EngineException e) {
-                    throw new DetectionException(e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public DetectorStatus status() {
-                throw new UnsupportedOperationException();
-            }
-        }, TeacherSettings.defaults());
-
-        FramePool pool = new FramePool(1, 768, 576);
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(assets.resolve("vtest.avi").toFile())) {
-            g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-            g.start();
-            int next = 0;
-            for (int n = 0; next < FRAMES.length; n++) {
-                org.bytedeco.javacv.Frame f = g.grabImage();
-                if (n != FRAMES[next]) {
-                    continue;
-                }
-                Frame frame = pool.acquire();
-                ByteBuffer src = (ByteBuffer) f.image[0];
-                ByteBuffer dst = frame.pixels();
-                dst.clear();
-                for (int y = 0; y < f.imageHeight; y++) {
-                    src.limit(y * f.imageStride + f.imageWidth * 3).position(y * f.imageStride);
-                    dst.put(src);
-                }
-                src.clear();
-                dst.clear();
-                frame.fill("vtest", n, n * 100L, System.nanoTime(), f.imageWidth, f.imageHeight);
-                TEACHER.add(teacher.label(frame).finalLabels());
-                EDGE.add(model.detect(frame, List.of(), edge).detections());
-                frame.release();
-                next++;
-            }
+        Teacher teacher = new Teacher(TestAssets.detectorService(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+                TeacherSettings.defaults());
+        FramePool pool = new FramePool(1, VideoFrames.WIDTH, VideoFrames.HEIGHT);
+        Map<Integer, byte[]> bgr = VideoFrames.bgr(FRAMES);
+        for (int n : FRAMES) {
+            Frame frame = VideoFrames.frame(pool, bgr.get(n), "vtest", n, n * 100L);
+            TEACHER.add(teacher.label(frame).finalLabels());
+            EDGE.add(model.detect(frame, List.of(), edge).detections());
+            frame.release();
         }
     }
 

@@ -10,12 +10,12 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
-import io.edgetune.capture.internal.EvaluationFrameSource;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.EngineOptions;
-import io.edgetune.inference.internal.LoadedModel;
-import io.edgetune.motion.internal.MotionEngine;
-import io.edgetune.motion.internal.MotionSettings;
+import io.edgetune.capture.decode.VideoDecoder;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public class StagedDetectorTest {
         try (LoadedModel model = LoadedModel.load(d, o.modelFile(), null, "javacpp", EngineOptions.cpu(2));
              StagedDetector staged = new StagedDetector(model, settings);
              MotionEngine motion = new MotionEngine(MotionSettings.defaults());
-             EvaluationFrameSource source = new EvaluationFrameSource(o.video().toString())) {
+             VideoDecoder source = new VideoDecoder(o.video().toString())) {
             source.open();
             Frame frame = new Frame(ByteBuffer.allocateDirect(source.width() * source.height() * 3 + 3 * 768 * 576), null);
             StagedDetector.Timing t = new StagedDetector.Timing();

@@ -203,9 +203,10 @@ public final class GatewayLoad {
                 memKiB > 0 ? String.format(Locale.ROOT, ", %.0f GiB RAM", memKiB / 1024.0 / 1024.0) : "");
     }
 
-    static String loadAverage() {
+    /** /proc/loadavg (1, 5, 15 min), to show how busy the machine was with other work; "unknown" elsewhere. */
+    public static String loadAverage() {
         try {
-            String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split(" ");
+            String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
             return "unknown";

@@ -2,13 +2,11 @@ package io.edgetune.jmh;
 
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -27,13 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * decoding + NMS), on both backends: JavaCPP TFLite 2.20 with XNNPACK (the
  * default) and DJL's TFLite 2.6.2 engine (optional bundle).
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
 @State(Scope.Benchmark)
-public class InferenceBench {
+public class InferenceBench extends GatewayBench {
 
     private static final DetectorSettings FULL = DetectorSettings.defaults().withMode(Detections.Mode.FULL_FRAME);
 

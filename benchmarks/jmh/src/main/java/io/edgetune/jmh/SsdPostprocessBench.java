@@ -3,9 +3,9 @@ package io.edgetune.jmh;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.InferenceEngine;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.InferenceEngine;
+import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.inference.ssd.SsdAnchors;
 import io.edgetune.inference.ssd.SsdDecoder;
 import java.nio.ByteBuffer;
@@ -14,17 +14,11 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Post-processing of real model outputs: the raw box encodings [1917, 4]
@@ -35,13 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * decoded candidates. The score threshold sets how many candidates NMS
  * sees: 0.4 is the gateway's default, 0.1 a permissive setting.
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-@State(Scope.Thread)
-public class SsdPostprocessBench {
+public class SsdPostprocessBench extends GatewayBench {
 
     static final int[] FRAMES = {50, 150, 250, 350, 450, 550, 650, 750};
 

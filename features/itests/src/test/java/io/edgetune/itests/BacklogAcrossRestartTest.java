@@ -3,14 +3,13 @@ package io.edgetune.itests;
 import static org.junit.Assert.assertTrue;
 
 import io.edgetune.cloud.mqtt.internal.Outbox;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
+import io.edgetune.testsupport.Assets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +98,7 @@ public class BacklogAcrossRestartTest {
         try (Outbox o = new Outbox(dir, Long.MAX_VALUE / 2, Integer.MAX_VALUE, false)) {
             long after = -1;
             for (Outbox.Entry e = o.next(after, 10, TimeUnit.MILLISECONDS); e != null; e = o.next(after, 10, TimeUnit.MILLISECONDS)) {
-                hashes.add(sha256(e.payload()));
+                hashes.add(Assets.sha256(e.payload()));
                 after = e.seq();
             }
         }
@@ -119,7 +118,7 @@ public class BacklogAcrossRestartTest {
 
             @Override
             public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
-                received.computeIfAbsent(sha256(m.getPayload()), k -> new AtomicInteger()).incrementAndGet();
+                received.computeIfAbsent(Assets.sha256(m.getPayload()), k -> new AtomicInteger()).incrementAndGet();
             }
 
             @Override
@@ -146,13 +145,6 @@ public class BacklogAcrossRestartTest {
         }
     }
 
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void awaitTrue(String what, java.util.function.BooleanSupplier c, int seconds) throws InterruptedException {
         long end = System.currentTimeMillis() + seconds * 1000L;

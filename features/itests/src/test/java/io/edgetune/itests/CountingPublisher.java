@@ -1,38 +1,23 @@
 package io.edgetune.itests;
 
+import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
-import org.eclipse.kura.cloudconnection.listener.CloudDeliveryListener;
-import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
 
-/** A cloud publisher that counts the messages it is given. */
-final class CountingPublisher implements CloudPublisher {
+/** A cloud publisher that counts the messages it is given; listeners are accepted and never called. */
+final class CountingPublisher {
 
-    private final AtomicLong count;
-
-    CountingPublisher(AtomicLong count) {
-        this.count = count;
+    private CountingPublisher() {
     }
 
-    @Override
-    public String publish(KuraMessage message) {
-        return Long.toString(count.incrementAndGet());
-    }
-
-    @Override
-    public void registerCloudConnectionListener(CloudConnectionListener listener) {
-    }
-
-    @Override
-    public void unregisterCloudConnectionListener(CloudConnectionListener listener) {
-    }
-
-    @Override
-    public void registerCloudDeliveryListener(CloudDeliveryListener listener) {
-    }
-
-    @Override
-    public void unregisterCloudDeliveryListener(CloudDeliveryListener listener) {
+    static CloudPublisher counting(AtomicLong count) {
+        return (CloudPublisher) Proxy.newProxyInstance(CloudPublisher.class.getClassLoader(), new Class<?>[] {CloudPublisher.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "publish" -> Long.toString(count.incrementAndGet());
+                    case "toString" -> "counting publisher (" + count.get() + " published)";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null; // (un)register*Listener
+                });
     }
 }

@@ -94,7 +94,7 @@ public class GatewayRuntimeTest {
         Hashtable<String, Object> pub = new Hashtable<>();
         pub.put("kura.service.pid", "edgetune-detections");
         registrations.add(context.registerService(org.eclipse.kura.cloudconnection.publisher.CloudPublisher.class,
-                new CountingPublisher(uploads), pub));
+                CountingPublisher.counting(uploads), pub));
         registrations.add(context.registerService(MotionListener.class, r -> {
             if (CAMERA.equals(r.frame().cameraId())) {
                 motionResults.incrementAndGet();

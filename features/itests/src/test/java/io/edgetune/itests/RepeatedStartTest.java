@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LongSummaryStatistics;
-import org.junit.After;
 import org.junit.Test;
 
 /**
@@ -20,19 +19,10 @@ import org.junit.Test;
  * wait), then sends SIGTERM. {@code -Dedgetune.itest.starts=N} changes the count
  * (default 20).
  */
-public class RepeatedStartTest {
+public class RepeatedStartTest extends DemoProcessTest {
 
     private static final int STARTS = Integer.getInteger("edgetune.itest.starts", 20);
     private static final Duration FIRST_DETECTION_LIMIT = Duration.ofSeconds(60);
-
-    private DemoProcess demo;
-
-    @After
-    public void stop() throws Exception {
-        if (demo != null) {
-            demo.close();
-        }
-    }
 
     @Test
     public void everyStartOfTheShippedRuntimeReachesDetections() throws Exception {

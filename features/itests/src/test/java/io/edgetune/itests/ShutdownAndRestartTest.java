@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import org.junit.After;
 import org.junit.Test;
 
 /**
@@ -16,16 +15,7 @@ import org.junit.Test;
  * connection says goodbye with MQTT/DC before the embedded broker goes) and its
  * storage (outbox, uploads, configuration edits) must still be there afterwards.
  */
-public class ShutdownAndRestartTest {
-
-    private DemoProcess demo;
-
-    @After
-    public void stop() throws Exception {
-        if (demo != null) {
-            demo.close();
-        }
-    }
+public class ShutdownAndRestartTest extends DemoProcessTest {
 
     @Test
     public void sigtermStopsTheFrameworkCleanlyAndTheStorageSurvivesARestart() throws Exception {

@@ -8,13 +8,13 @@ import io.edgetune.annotator.internal.CloudLink;
 import io.edgetune.annotator.internal.CocoDataset;
 import io.edgetune.annotator.internal.SampleIngest;
 import io.edgetune.annotator.internal.SplitRule;
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.annotate.Verdict;
 import io.edgetune.cloud.mqtt.codec.KuraPayloadCodec;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.testsupport.TestBroker;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ public class CloudIngestTest {
         try (TestBroker broker = TestBroker.create("moquette", root.resolve("broker"));
              LoadedModel model = RealAssets.model()) {
             broker.start();
-            Teacher teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+            Teacher teacher = new Teacher(RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                     TeacherSettings.defaults());
             try (SampleIngest ingest = new SampleIngest(teacher, root.resolve("data"), labels, SplitRule.defaults(), policy, 1920, 1080, 8);
                  CloudLink link = new CloudLink(new CloudLink.Settings(broker.url(), "annotator-test", "edgetune", "", new char[0],

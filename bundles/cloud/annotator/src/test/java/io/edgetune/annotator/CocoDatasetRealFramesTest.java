@@ -9,13 +9,13 @@ import static org.junit.Assert.fail;
 import com.google.gson.Gson;
 import io.edgetune.annotator.internal.CocoDataset;
 import io.edgetune.annotator.internal.SplitRule;
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ public class CocoDatasetRealFramesTest {
         labels = RealAssets.labels();
         pool = new FramePool(2, RealAssets.WIDTH, RealAssets.HEIGHT);
         // all classes this time: the dataset keeps whatever the teacher labels
-        teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+        teacher = new Teacher(RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                 TeacherSettings.defaults());
         int[] all = new int[FIRST.length + LATER.length];
         System.arraycopy(FIRST, 0, all, 0, FIRST.length);

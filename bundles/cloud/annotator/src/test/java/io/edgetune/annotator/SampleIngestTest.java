@@ -7,10 +7,10 @@ import static org.junit.Assert.assertTrue;
 import io.edgetune.annotator.internal.CocoDataset;
 import io.edgetune.annotator.internal.SampleIngest;
 import io.edgetune.annotator.internal.SplitRule;
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,7 +41,7 @@ public class SampleIngestTest {
         byte[] jpeg500 = Render.jpeg(bgr.get(500), RealAssets.WIDTH, RealAssets.HEIGHT);
         List<String> labels = RealAssets.labels();
         try (LoadedModel model = RealAssets.model()) {
-            Teacher teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+            Teacher teacher = new Teacher(RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                     TeacherSettings.defaults());
             try (SampleIngest ingest = new SampleIngest(teacher, root, labels, SplitRule.defaults(), 1920, 1080, 4)) {
                 assertTrue(ingest.offer(sample("plaza", 300, 1_763_780_030_000L, jpeg300, "gw-1")));

@@ -4,13 +4,13 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
 import com.google.gson.stream.JsonWriter;
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ public class TeacherLabelsFixture {
         try (LoadedModel model = RealAssets.model(); JsonWriter w = new JsonWriter(json)) {
             w.beginObject(); 
             // the cloud's detector service as the annotator uses it: regions, all labels, lower per-pass threshold
-            Teacher teacher = new Teacher(new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+            Teacher teacher = new Teacher(RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                     TeacherSettings.defaults());
             for (int n = 0; n < indices.length; n++) {
                 int i = indices[n];

@@ -3,14 +3,14 @@ package io.edgetune.annotator;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
@@ -34,14 +34,14 @@ public class TeacherRealFramesTest {
     /** The gateway in its naive mode: the whole frame, persons at 0.5. */
     private static DetectorSettings edge;
     /** The cloud's detector service: regions, lower per-pass threshold. */
-    private static RealAssets.ModelDetector cloud;
+    private static io.edgetune.api.detect.DetectorService cloud;
 
     @BeforeClass
     public static void load() throws Exception {
         model = RealAssets.model();
         pool = new FramePool(2, RealAssets.WIDTH, RealAssets.HEIGHT);
         edge = DetectorSettings.defaults().withMode(Detections.Mode.FULL_FRAME).withScoreThreshold(0.5f).withAllowedLabels(PERSON);
-        cloud = new RealAssets.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f).withAllowedLabels(PERSON));
+        cloud = RealAssets.detector(model, DetectorSettings.defaults().withScoreThreshold(0.3f).withAllowedLabels(PERSON));
     }
 
     @AfterClass

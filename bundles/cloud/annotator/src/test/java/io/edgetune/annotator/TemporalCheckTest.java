@@ -4,13 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.edgetune.annotator.internal.TemporalCheck;
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ public class TemporalCheckTest {
         Map<Integer, byte[]> bgr = RealAssets.frames(wanted.stream().mapToInt(Integer::intValue).toArray());
         try (LoadedModel model = RealAssets.model()) {
             FramePool pool = new FramePool(2, RealAssets.WIDTH, RealAssets.HEIGHT);
-            Teacher teacher = new Teacher(new RealAssets.ModelDetector(model,
+            Teacher teacher = new Teacher(RealAssets.detector(model,
                     DetectorSettings.defaults().withScoreThreshold(0.3f).withAllowedLabels(Set.of("Person"))), TeacherSettings.defaults());
             TemporalCheck check = new TemporalCheck(0.5f, 0.5f);
             int single = 0;

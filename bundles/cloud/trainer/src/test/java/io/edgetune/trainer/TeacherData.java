@@ -5,20 +5,18 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import io.edgetune.api.detect.Detection;
+import io.edgetune.testsupport.Assets;
+import io.edgetune.testsupport.VideoFrames;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -40,21 +38,15 @@ final class TeacherData {
     }
 
     static Path assets() {
-        return Paths.get(System.getProperty("edgetune.assets", System.getProperty("user.home") + "/.cache/edgetune"));
+        return Assets.dir();
     }
 
     static Path model() {
-        return assets().resolve("ssd_mobilenetv2_oidv4_fp16.tflite");
+        return Assets.model();
     }
 
     static List<String> labels() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(assets().resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                out.add(line.trim());
-            }
-        }
-        return out;
+        return Assets.labels();
     }
 
     static synchronized List<LabelledImage> all() throws Exception {
@@ -62,24 +54,14 @@ final class TeacherData {
             Map<Integer, List<Detection>> truth = readFixture(labels());
             dir = Files.createTempDirectory("trainer-frames");
             dir.toFile().deleteOnExit();
-            int last = ((TreeMap<Integer, List<Detection>>) truth).lastKey();
+            int[] wanted = truth.keySet().stream().mapToInt(Integer::intValue).toArray();
+            Map<Integer, byte[]> frames = VideoFrames.bgr(wanted);
             List<LabelledImage> out = new ArrayList<>();
-            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-            try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(assets().resolve("vtest.avi").toFile())) {
-                g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-                g.start();
-                for (int n = 0; n <= last; n++) {
-                    org.bytedeco.javacv.Frame f = g.grabImage();
-                    if (f == null) {
-                        throw new IllegalStateException("vtest.avi ends before frame " + n);
-                    }
-                    if (truth.containsKey(n)) {
-                        Path jpeg = dir.resolve(String.format("frame-%04d.jpg", n));
-                        writeJpeg(f, jpeg);
-                        jpeg.toFile().deleteOnExit();
-                        out.add(new LabelledImage(jpeg, truth.get(n)));
-                    }
-                }
+            for (int n : wanted) {
+                Path jpeg = dir.resolve(String.format("frame-%04d.jpg", n));
+                writeJpeg(frames.get(n), jpeg);
+                jpeg.toFile().deleteOnExit();
+                out.add(new LabelledImage(jpeg, truth.get(n)));
             }
             images = List.copyOf(out);
         }
@@ -94,9 +76,9 @@ final class TeacherData {
         return all().subList(TRAIN + GAP, all().size());
     }
 
-    private static void writeJpeg(org.bytedeco.javacv.Frame f, Path jpeg) {
-        ByteBuffer src = (ByteBuffer) f.image[0];
-        try (BytePointer p = new BytePointer(src); Mat m = new Mat(f.imageHeight, f.imageWidth, org.bytedeco.opencv.global.opencv_core.CV_8UC3, p, f.imageStride)) {
+    private static void writeJpeg(byte[] bgr, Path jpeg) {
+        try (BytePointer p = new BytePointer(bgr);
+                Mat m = new Mat(VideoFrames.HEIGHT, VideoFrames.WIDTH, org.bytedeco.opencv.global.opencv_core.CV_8UC3, p)) {
             if (!imwrite(jpeg.toString(), m)) {
                 throw new IllegalStateException("cannot write " + jpeg);
             }

@@ -20,7 +20,7 @@ import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
 import io.edgetune.cloud.mqtt.testing.KuraLikeDispatcher;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.BrokerAndDispatcherTest;
 import io.edgetune.commands.internal.EdgeTuneRequestHandler;
 import io.edgetune.commands.internal.SnapshotSource;
 import java.awt.image.BufferedImage;
@@ -40,54 +40,33 @@ import javax.imageio.ImageIO;
 import org.eclipse.kura.message.KuraPayload;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
 
 /**
  * EDGETUNE-V1 end to end: a cloud-side Paho client sends requests through a
  * real broker to the real cloud connection and handler; snapshots are real
  * frames of the sample video.
  */
-@RunWith(Parameterized.class)
-public class CommandsOverMqttTest {
+public class CommandsOverMqttTest extends BrokerAndDispatcherTest {
 
     private static final String ACCOUNT = "edgetune";
     private static final String GATEWAY = "pi-1";
     private static final String APP = EdgeTuneRequestHandler.APP_ID;
 
-    /** Each broker with each dispatcher: the standalone connection's and one that behaves like Kura's. */
-    @Parameters(name = "{0} {1}")
-    public static List<Object[]> brokers() {
-        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
-                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
-    }
-
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private final String brokerKind;
-    private TestBroker broker;
     private MqttCloudConnection gateway;
     private KuraLikeDispatcher kura;
-    private final boolean kuraLike;
     private CloudClient cloud;
     private VideoSnapshots video;
     private final Pipeline pipeline = new Pipeline();
     private int requestCounter;
 
     public CommandsOverMqttTest(String brokerKind, String dispatcher) {
-        this.brokerKind = brokerKind;
-        this.kuraLike = dispatcher.equals("kura-like");
+        super(brokerKind, dispatcher);
     }
 
     @Before
     public void setUp() throws Exception {
-        broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
-        broker.start();
+        startBroker();
         video = new VideoSnapshots("cam-1");
         pipeline.snapshots = video;
         pipeline.work = tmp.newFolder("uploads").toPath();

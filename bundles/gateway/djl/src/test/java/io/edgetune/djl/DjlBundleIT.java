@@ -10,21 +10,17 @@ import io.edgetune.api.detect.DetectorService;
 import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
+import io.edgetune.testsupport.Assets;
+import io.edgetune.testsupport.FelixRuntime;
 import java.io.File;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import org.apache.felix.framework.FrameworkFactory;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -33,7 +29,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.launch.Framework;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
@@ -54,90 +49,45 @@ import org.osgi.framework.wiring.FrameworkWiring;
  */
 public class DjlBundleIT {
 
-    private static final String VERSION = "0.1.0-SNAPSHOT";
     private static final int FRAME_INDEX = 300;
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private static File artifact(String group, String artifact, String version) {
-        if (group.equals("io.edgetune")) {
-            // EdgeTune's own bundles come from this build (copied by maven-dependency-plugin)
-            File f = Path.of(System.getProperty("edgetune.it.bundles", "target/it-bundles")).resolve(artifact + "-" + version + ".jar").toFile();
-            assertTrue("missing " + f + " (run through mvn verify)", f.isFile());
-            return f;
-        }
-        Path repo = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
-        File f = repo.resolve(group.replace('.', '/')).resolve(artifact).resolve(version)
-                .resolve(artifact + "-" + version + ".jar").toFile();
-        assertTrue("missing " + f + " (install that module first)", f.isFile());
-        return f;
-    }
-
-    private static File builtBundle() throws Exception {
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("io\\.edgetune\\.djl-.*\\.jar")
-                            && !p.getFileName().toString().contains("tests"))
-                    .findFirst().orElseThrow(() -> new AssertionError("run after package: no bundle jar in target/"))
-                    .toFile();
-        }
-    }
-
-    private static Path assets() {
-        return Path.of(System.getProperty("edgetune.assets", System.getProperty("user.home") + "/.cache/edgetune"));
-    }
-
     @Test
     public void inferenceBundleDetectsPeopleWithTheDjlBackendInFelix() throws Exception {
         String apiExports;
-        try (JarFile api = new JarFile(artifact("io.edgetune", "io.edgetune.api", VERSION))) {
+        try (JarFile api = new JarFile(FelixRuntime.edgetune("io.edgetune.api"))) {
             apiExports = api.getManifest().getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
         }
-        Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, tmp.newFolder("felix").getAbsolutePath());
-        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports);
-        Framework fw = new FrameworkFactory().newFramework(props);
-        fw.start();
+        FelixRuntime felix = FelixRuntime.start(tmp.newFolder("felix").toPath(),
+                Map.of(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports));
         try {
-            BundleContext ctx = fw.getBundleContext();
-            List<Bundle> bundles = new ArrayList<>();
-            for (File f : new File[] {
-                    artifact("org.osgi", "org.osgi.util.function", "1.2.0"),
-                    artifact("org.osgi", "org.osgi.util.promise", "1.3.0"),
-                    artifact("org.osgi", "org.osgi.service.component", "1.5.1"),
-                    artifact("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-                    artifact("org.apache.felix", "org.apache.felix.scr", "2.2.12"),
-                    artifact("org.slf4j", "slf4j-api", "1.7.36"),
-                    artifact("org.slf4j", "slf4j-simple", "1.7.36"),
-                    artifact("io.edgetune", "io.edgetune.kura.api", VERSION),
-                    // the model package format the inference bundle's registry reads packages with, and its Gson
-                    artifact("com.google.code.gson", "gson", "2.9.0"),
-                    artifact("io.edgetune", "io.edgetune.model.pkg", VERSION),
-                    artifact("io.edgetune", "io.edgetune.bytedeco", VERSION),
-                    artifact("io.edgetune", "io.edgetune.bytedeco.natives.linux-x86_64", VERSION)}) {
-                // by reference: the natives fragment is large, no need to copy it into the cache
-                bundles.add(ctx.installBundle("reference:" + f.toURI()));
-            }
-            for (Bundle b : bundles) {
-                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    b.start();
-                }
-            }
-            configureDetector(ctx);
-            Bundle inference = ctx.installBundle("reference:" + artifact("io.edgetune", "io.edgetune.inference", VERSION).toURI());
+            BundleContext ctx = felix.context();
+            List<File> runtime = new ArrayList<>(FelixRuntime.declarativeServices());
+            runtime.add(FelixRuntime.edgetune("io.edgetune.kura.api"));
+            // the model package format the inference bundle's registry reads packages with, and its Gson
+            runtime.add(FelixRuntime.artifact("com.google.code.gson", "gson", "2.9.0"));
+            runtime.add(FelixRuntime.edgetune("io.edgetune.model.pkg"));
+            runtime.add(FelixRuntime.edgetune("io.edgetune.bytedeco"));
+            runtime.add(FelixRuntime.edgetune("io.edgetune.bytedeco.natives.linux-x86_64"));
+            // by reference: the natives fragment is large, no need to copy it into the cache
+            felix.installAndStart(runtime, true);
+            felix.configure("io.edgetune.inference.Detector", Map.of("backend", "djl", "mode", "full_frame", "use.edgetpu", false,
+                    "threads", 2, "model.dir", tmp.newFolder("models").getAbsolutePath(), "assets.dir", Assets.dir().toString()));
+            Bundle inference = felix.install(FelixRuntime.edgetune("io.edgetune.inference"), true);
             inference.start();
             // a gateway without DJL: the optional imports stay unwired (backend=djl logs "not available")
             assertEquals(Bundle.ACTIVE, inference.getState());
             assertTrue("no ai.djl wire without the DJL bundle", djlWires(inference).isEmpty());
 
             // the optional bundle added to the running framework; the inference bundle picks it up on refresh
-            Bundle djl = ctx.installBundle("reference:" + builtBundle().toURI());
+            Bundle djl = felix.install(FelixRuntime.builtBundle("io.edgetune.djl"), true);
             djl.start();
             assertEquals("io.edgetune.djl", djl.getSymbolicName());
             assertEquals(Bundle.ACTIVE, djl.getState());
             CountDownLatch refreshed = new CountDownLatch(1);
-            fw.adapt(FrameworkWiring.class).refreshBundles(List.of(inference), e -> {
+            felix.framework().adapt(FrameworkWiring.class).refreshBundles(List.of(inference), e -> {
                 if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
                     refreshed.countDown();
                 }
@@ -146,7 +96,7 @@ public class DjlBundleIT {
             assertEquals(Bundle.ACTIVE, inference.getState());
             assertDjlWiredFrom(inference, djl);
 
-            Frame frame = decodeFrame(findBundle(ctx, "io.edgetune.bytedeco"), FRAME_INDEX);
+            Frame frame = decodeFrame(felix.bundle("io.edgetune.bytedeco"), FRAME_INDEX);
             assertPersonFoundByDjl(ctx, frame, "DJL bundle added, inference refreshed");
 
             // a restarted inference bundle loads the model again through the same DJL class loader
@@ -154,34 +104,8 @@ public class DjlBundleIT {
             inference.start();
             assertPersonFoundByDjl(ctx, frame, "inference restarted");
         } finally {
-            fw.stop();
-            fw.waitForStop(20_000);
+            felix.close();
         }
-    }
-
-    private void configureDetector(BundleContext ctx) throws Exception {
-        ServiceReference<?> caRef = null;
-        for (int i = 0; i < 100 && caRef == null; i++) {
-            // all references: the test's class path may hold another copy of the cm API
-            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.osgi.service.cm.ConfigurationAdmin", null);
-            caRef = refs == null ? null : refs[0];
-            Thread.sleep(caRef == null ? 100 : 0);
-        }
-        assertNotNull("ConfigurationAdmin registered", caRef);
-        Object ca = ctx.getService(caRef);
-        Method getConfiguration = ca.getClass().getMethod("getConfiguration", String.class, String.class);
-        getConfiguration.setAccessible(true);
-        Object config = getConfiguration.invoke(ca, "io.edgetune.inference.Detector", null);
-        Dictionary<String, Object> d = new Hashtable<>();
-        d.put("backend", "djl");
-        d.put("mode", "full_frame");
-        d.put("use.edgetpu", false);
-        d.put("threads", 2);
-        d.put("model.dir", tmp.newFolder("models").getAbsolutePath());
-        d.put("assets.dir", assets().toString());
-        Method update = config.getClass().getMethod("update", Dictionary.class);
-        update.setAccessible(true);
-        update.invoke(config, d);
     }
 
     /** Every ai.djl and org.tensorflow.lite import of the inference bundle must come from the DJL bundle. */
@@ -215,15 +139,6 @@ public class DjlBundleIT {
         return out;
     }
 
-    private static Bundle findBundle(BundleContext ctx, String symbolicName) {
-        for (Bundle b : ctx.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
-    }
-
     /**
      * Decodes one frame with JavaCV from inside the framework (the bytedeco
      * bundle owns the FFmpeg natives; loading them a second time from the test's
@@ -232,7 +147,7 @@ public class DjlBundleIT {
     private static Frame decodeFrame(Bundle bytedeco, int index) throws Exception {
         Class<?> grabberType = bytedeco.loadClass("org.bytedeco.javacv.FFmpegFrameGrabber");
         int bgr24 = bytedeco.loadClass("org.bytedeco.ffmpeg.global.avutil").getField("AV_PIX_FMT_BGR24").getInt(null);
-        Object grabber = grabberType.getConstructor(File.class).newInstance(assets().resolve("vtest.avi").toFile());
+        Object grabber = grabberType.getConstructor(File.class).newInstance(Assets.video().toFile());
         try {
             grabberType.getMethod("setPixelFormat", int.class).invoke(grabber, bgr24);
             grabberType.getMethod("start").invoke(grabber);

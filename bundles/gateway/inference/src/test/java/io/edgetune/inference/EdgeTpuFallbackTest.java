@@ -3,7 +3,7 @@ package io.edgetune.inference;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.edgetune.inference.internal.EngineOptions;
+import io.edgetune.inference.engine.EngineOptions;
 import io.edgetune.inference.internal.JavaCppTfliteEngine;
 import io.edgetune.modelpackage.PackageLayout;
 import java.nio.file.Files;

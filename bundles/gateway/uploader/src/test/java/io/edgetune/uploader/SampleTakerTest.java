@@ -11,7 +11,7 @@ import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.internal.MqttCloudPublisher;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.uploader.internal.SampleTaker;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

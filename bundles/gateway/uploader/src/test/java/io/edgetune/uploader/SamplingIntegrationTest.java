@@ -15,7 +15,7 @@ import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.internal.MqttCloudPublisher;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.uploader.internal.PolicySampler;
 import io.edgetune.uploader.internal.SampleWorker;
 import io.edgetune.uploader.internal.Uploader;

@@ -2,7 +2,6 @@ package io.edgetune.uploader;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
@@ -13,7 +12,7 @@ import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.internal.MqttCloudPublisher;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.uploader.internal.UploaderComponent;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;

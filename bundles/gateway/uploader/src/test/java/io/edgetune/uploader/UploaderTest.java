@@ -13,7 +13,7 @@ import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.internal.MqttCloudPublisher;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.uploader.internal.DetectionMessages;
 import io.edgetune.uploader.internal.RateLimiter;
 import io.edgetune.uploader.internal.Uploader;

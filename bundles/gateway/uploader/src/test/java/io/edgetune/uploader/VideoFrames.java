@@ -1,74 +1,32 @@
 package io.edgetune.uploader;
 
-import static org.junit.Assert.assertTrue;
-
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
+import io.edgetune.testsupport.Assets;
 import java.io.File;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 
-/** Real frames of the sample video (768x576 BGR), decoded once per test class. */
+/** Real frames of the sample video (768x576 BGR), from test-support, as the uploader tests name them. */
 final class VideoFrames {
 
-    static final int WIDTH = 768;
-    static final int HEIGHT = 576;
+    static final int WIDTH = io.edgetune.testsupport.VideoFrames.WIDTH;
+    static final int HEIGHT = io.edgetune.testsupport.VideoFrames.HEIGHT;
 
     private VideoFrames() {
     }
 
     static File video() {
-        File video = new File(System.getProperty("edgetune.assets"), "vtest.avi");
-        assertTrue("sample video " + video, video.isFile());
-        return video;
+        return Assets.video().toFile();
     }
 
-    /** The frames at the given (ascending) indices, as packed BGR arrays. */
+    /** The frames at the given indices, as packed BGR arrays. */
     static Map<Integer, byte[]> read(int... indices) throws Exception {
-        int[] wanted = indices.clone();
-        Arrays.sort(wanted);
-        Map<Integer, byte[]> out = new LinkedHashMap<>();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video())) {
-            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-            grabber.start();
-            int next = 0;
-            for (int i = 0; i <= wanted[wanted.length - 1]; i++) {
-                org.bytedeco.javacv.Frame f = grabber.grabImage();
-                if (f == null) {
-                    throw new IllegalStateException("video ended before frame " + i);
-                }
-                if (i != wanted[next]) {
-                    continue;
-                }
-                next++;
-                ByteBuffer src = (ByteBuffer) f.image[0];
-                byte[] bgr = new byte[f.imageWidth * f.imageHeight * 3];
-                int row = f.imageWidth * 3;
-                for (int y = 0; y < f.imageHeight; y++) {
-                    src.position(y * f.imageStride);
-                    src.get(bgr, y * row, row);
-                }
-                out.put(i, bgr);
-            }
-        }
-        return out;
+        return io.edgetune.testsupport.VideoFrames.bgr(indices);
     }
 
     /** A pooled frame holding {@code bgr}; the caller releases it. */
     static Frame frame(FramePool pool, byte[] bgr, String camera, long sequence, long timestampMillis) {
-        Frame f = pool.acquire();
-        if (f == null) {
-            throw new IllegalStateException("frame pool exhausted: frames are not released");
-        }
-        ByteBuffer dst = f.pixels();
-        dst.clear();
-        dst.put(bgr);
-        dst.clear();
-        return f.fill(camera, sequence, timestampMillis, System.nanoTime(), WIDTH, HEIGHT);
+        return io.edgetune.testsupport.VideoFrames.frame(pool, bgr, camera, sequence, timestampMillis);
     }
 
     /** The same frame with every channel raised by {@code delta} (a lighting jump). */

@@ -1,5 +1,7 @@
 package io.edgetune.annotator.internal;
 
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.annotate.AnnotatorService;
 import io.edgetune.api.annotate.DatasetSummary;
 import io.edgetune.api.annotate.LabelBox;

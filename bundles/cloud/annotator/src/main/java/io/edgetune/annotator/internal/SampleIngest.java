@@ -2,6 +2,7 @@ package io.edgetune.annotator.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.edgetune.annotator.teacher.Teacher;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.frame.Frame;

@@ -4,14 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.commands.internal.DeliverySettings;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,8 +51,7 @@ public class DeliveryUnderSampleTrafficTest {
     public TemporaryFolder tmp = new TemporaryFolder();
 
     private final String brokerKind;
-    private io.moquette.broker.Server moquette;
-    private TestBroker mosquitto;
+    private TestBroker broker;
     private String url;
     private GatewaySide gateway;
     private MqttClient annotator;
@@ -69,40 +65,11 @@ public class DeliveryUnderSampleTrafficTest {
         this.brokerKind = brokerKind;
     }
 
-    /** Moquette exactly as bundles/broker's EmbeddedBroker configures it. */
-    private void startEmbeddedMoquette(Path dir) throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("allow_zero_byte_client_id", "true");
-        p.setProperty("persistence_enabled", "true");
-        p.setProperty("data_path", dir.toString());
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("use_bugsnag", "false");
-        p.setProperty("use_metrics", "false");
-        p.setProperty("netty.epoll", "false");
-        p.setProperty("netty.mqtt.message_size", Integer.toString(16 * 1024 * 1024));
-        moquette = new io.moquette.broker.Server();
-        moquette.startServer(new io.moquette.broker.config.MemoryConfig(p));
-        url = "tcp://127.0.0.1:" + port;
-    }
-
     private void start() throws Exception {
-        Path dir = tmp.newFolder("broker").toPath();
-        if (brokerKind.equals("mosquitto")) {
-            mosquitto = TestBroker.create("mosquitto", dir);
-            mosquitto.start();
-            url = mosquitto.url();
-        } else {
-            Files.createDirectories(dir);
-            startEmbeddedMoquette(dir);
-        }
+        // "embedded-moquette": Moquette exactly as bundles/broker's EmbeddedBroker configures it
+        broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
+        broker.start();
+        url = broker.url();
     }
 
     /**
@@ -205,12 +172,9 @@ public class DeliveryUnderSampleTrafficTest {
         if (gateway != null) {
             gateway.close();
         }
-        if (moquette != null) {
-            moquette.stopServer();
-        }
-        if (mosquitto != null) {
+        if (broker != null) {
             try {
-                mosquitto.stop();
+                broker.stop();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -6,12 +6,11 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.model.ModelDescriptor;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.BrokerAndDispatcherTest;
 import io.edgetune.commands.internal.DeliverySettings;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -19,47 +18,26 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
-import org.junit.runners.Parameterized.Parameters;
 
 /**
  * The real 8 MB model, packaged and signed, delivered in 256 KiB chunks to
  * the real gateway side through a real broker; cut off mid-way by a gateway
  * restart or a broker restart and resumed.
  */
-@RunWith(Parameterized.class)
-public class ModelDeliveryOverMqttTest {
+public class ModelDeliveryOverMqttTest extends BrokerAndDispatcherTest {
 
-    @Parameters(name = "{0} {1}")
-    public static List<Object[]> brokers() {
-        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
-                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
-    }
-
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private final String brokerKind;
-    private TestBroker broker;
     private GatewaySide gateway;
     private MqttClient cloud;
     private KeyPair keys;
 
-    private final boolean kuraLike;
-
     public ModelDeliveryOverMqttTest(String brokerKind, String dispatcher) {
-        this.brokerKind = brokerKind;
-        this.kuraLike = dispatcher.equals("kura-like");
+        super(brokerKind, dispatcher);
     }
 
     @Before
     public void setUp() throws Exception {
-        broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
-        broker.start();
+        startBroker();
         keys = ModelPackager.generateKeyPair();
         gateway = new GatewaySide(tmp.newFolder("gateway").toPath(), broker.url(), ModelPackager.trustedKeyText(keys.getPrivate()),
                 DeliverySettings.defaults(), kuraLike);

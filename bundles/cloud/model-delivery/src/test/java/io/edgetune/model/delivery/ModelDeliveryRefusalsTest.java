@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import io.edgetune.cloud.mqtt.codec.KuraTopics.Verb;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import io.edgetune.commands.internal.DeliverySettings;
 import io.edgetune.modelpackage.testing.Zips;
 import java.io.OutputStream;

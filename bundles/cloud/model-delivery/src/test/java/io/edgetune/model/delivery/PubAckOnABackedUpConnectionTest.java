@@ -2,7 +2,7 @@ package io.edgetune.model.delivery;
 
 import static org.junit.Assert.assertEquals;
 
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,13 +10,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,8 +48,7 @@ public class PubAckOnABackedUpConnectionTest {
 
     private final String brokerKind;
     private final int expectedPubAcks;
-    private io.moquette.broker.Server moquette;
-    private TestBroker mosquitto;
+    private TestBroker broker;
 
     public PubAckOnABackedUpConnectionTest(String brokerKind, int expectedPubAcks) {
         this.brokerKind = brokerKind;
@@ -60,42 +56,16 @@ public class PubAckOnABackedUpConnectionTest {
     }
 
     private int start() throws Exception {
-        Path dir = tmp.newFolder("broker").toPath();
-        if (brokerKind.equals("mosquitto")) {
-            mosquitto = TestBroker.create("mosquitto", dir);
-            mosquitto.start();
-            return mosquitto.port();
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        // as io.edgetune.broker.internal.EmbeddedBroker#moquetteProperties
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("allow_zero_byte_client_id", "true");
-        p.setProperty("persistence_enabled", "true");
-        p.setProperty("data_path", dir.toString());
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("use_bugsnag", "false");
-        p.setProperty("use_metrics", "false");
-        p.setProperty("netty.epoll", "false");
-        p.setProperty("netty.mqtt.message_size", Integer.toString(16 * 1024 * 1024));
-        moquette = new io.moquette.broker.Server();
-        moquette.startServer(new io.moquette.broker.config.MemoryConfig(p));
-        return port;
+        // "embedded-moquette": as io.edgetune.broker.internal.EmbeddedBroker#moquetteProperties
+        broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
+        broker.start();
+        return broker.port();
     }
 
     @After
     public void tearDown() throws Exception {
-        if (moquette != null) {
-            moquette.stopServer();
-        }
-        if (mosquitto != null) {
-            mosquitto.stop();
+        if (broker != null) {
+            broker.stop();
         }
     }
 

@@ -14,7 +14,7 @@ import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
 import io.edgetune.cloud.mqtt.internal.MqttCloudPublisher;
 import io.edgetune.cloud.mqtt.internal.MqttCloudSubscriber;
 import io.edgetune.cloud.mqtt.testing.CloudClient;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
@@ -247,6 +247,9 @@ public class MqttCloudConnectionTest {
     public void throughputFigure() throws Exception {
         Sequence seq = sequence();
         int n = 2000;
+        CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
+        MqttCloudConnection gw = connectedGateway();
+        MqttCloudPublisher pub = publisher(gw, "seq");
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             KuraMessage m = numbered(i, "x");

@@ -8,7 +8,7 @@ import io.edgetune.cloud.mqtt.codec.KuraPayloadCodec;
 import io.edgetune.cloud.mqtt.codec.KuraTopics;
 import io.edgetune.cloud.mqtt.internal.ConnectionSettings;
 import io.edgetune.cloud.mqtt.internal.MqttCloudConnection;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
+import io.edgetune.testsupport.TestBroker;
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

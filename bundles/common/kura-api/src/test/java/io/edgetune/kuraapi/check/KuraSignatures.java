@@ -46,15 +46,6 @@ public final class KuraSignatures {
             "Lorg/osgi/annotation/versioning/ProviderType;", "@ProviderType",
             "Lorg/osgi/annotation/versioning/ConsumerType;", "@ConsumerType");
 
-    /** Records a signature-relevant annotation (by its descriptor); never visits the annotation's values. */
-    private static AnnotationVisitor noteAnnotation(Set<String> into, String descriptor) {
-        String shortName = ANNOTATIONS.get(descriptor);
-        if (shortName != null) {
-            into.add(shortName);
-        }
-        return null;
-    }
-
     private final Map<String, String> packages = new LinkedHashMap<>();
     private final Map<String, TypeSig> types = new LinkedHashMap<>();
 
@@ -393,7 +384,22 @@ public final class KuraSignatures {
 
         @Override
         public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
-            return noteAnnotation(typeAnnotations, descriptor);
+            return keep(typeAnnotations, descriptor);
+        }
+
+        /** Keeps the annotations the comparison cares about (see ANNOTATIONS). */
+        private static AnnotationVisitor keep(Set<String> annotations, String descriptor) {
+            if (ANNOTATIONS.containsKey(descriptor)) {
+                annotations.add(ANNOTATIONS.get(descriptor));
+            }
+            return null;
+        }
+
+        /** Appends " word" when the access flags hold {@code flag}. */
+        private static void flag(StringBuilder b, int access, int flag, String word) {
+            if ((access & flag) != 0) {
+                b.append(' ').append(word);
+            }
         }
 
         @Override
@@ -409,14 +415,15 @@ public final class KuraSignatures {
             return new FieldVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String d, boolean v) {
-                    return noteAnnotation(annotations, d);
+                    return keep(annotations, d);
                 }
 
                 @Override
                 public void visitEnd() {
                     StringBuilder b = new StringBuilder(owner).append('#');
                     b.append(visibility(fAccess));
-                    modifiers(b, fAccess, false, false);
+                    flag(b, fAccess, Opcodes.ACC_STATIC, "static");
+                    flag(b, fAccess, Opcodes.ACC_FINAL, "final");
                     b.append(' ').append(name).append(':').append(javaName(Type.getType(descriptor)));
                     if (value != null) {
                         b.append(" = ").append(constant(value));
@@ -436,14 +443,21 @@ public final class KuraSignatures {
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String d, boolean v) {
-                    return noteAnnotation(annotations, d);
+                    return keep(annotations, d);
                 }
 
                 @Override
                 public void visitEnd() {
                     boolean inInterface = (access & Opcodes.ACC_INTERFACE) != 0;
                     StringBuilder b = new StringBuilder(owner).append('#').append(visibility(mAccess));
-                    modifiers(b, mAccess, true, inInterface && !name.equals("<init>"));
+                    if ((mAccess & Opcodes.ACC_STATIC) != 0) {
+                        b.append(" static");
+                    } else if ((mAccess & Opcodes.ACC_ABSTRACT) != 0) {
+                        b.append(" abstract");
+                    } else if (inInterface && !name.equals("<init>")) {
+                        b.append(" default");
+                    }
+                    flag(b, mAccess, Opcodes.ACC_FINAL, "final");
                     b.append(' ').append(name).append('(');
                     Type[] params = Type.getArgumentTypes(descriptor);
                     for (int i = 0; i < params.length; i++) {
@@ -470,33 +484,15 @@ public final class KuraSignatures {
             };
         }
 
-        /** " static", " abstract" or " default" (methods only), then " final", as the pinned files spell them. */
-        private void modifiers(StringBuilder b, int memberAccess, boolean method, boolean mayBeDefault) {
-            if ((memberAccess & Opcodes.ACC_STATIC) != 0) {
-                b.append(" static");
-            } else if (method && (memberAccess & Opcodes.ACC_ABSTRACT) != 0) {
-                b.append(" abstract");
-            } else if (method && mayBeDefault) {
-                b.append(" default");
-            }
-            if ((memberAccess & Opcodes.ACC_FINAL) != 0) {
-                b.append(" final");
-            }
-        }
-
         @Override
         public void visitEnd() {
             StringBuilder b = new StringBuilder(owner).append(": ").append(visibility(access));
             boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
-            if ((access & Opcodes.ACC_STATIC) != 0) {
-                b.append(" static");
-            }
+            flag(b, access, Opcodes.ACC_STATIC, "static");
             if (!isInterface && (access & Opcodes.ACC_ABSTRACT) != 0) {
                 b.append(" abstract");
             }
-            if ((access & Opcodes.ACC_FINAL) != 0) {
-                b.append(" final");
-            }
+            flag(b, access, Opcodes.ACC_FINAL, "final");
             String kind = (access & Opcodes.ACC_ANNOTATION) != 0 ? "@interface"
                     : isInterface ? "interface" : (access & Opcodes.ACC_ENUM) != 0 ? "enum" : "class";
             b.append(' ').append(kind);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** A decoder for one source. Used by one thread at a time. */
-interface FrameSource extends AutoCloseable {
+public interface FrameSource extends AutoCloseable {
 
     /** Outcome of one {@link #grab()}. */
     enum Grab { IMAGE, END, CORRUPT }

@@ -1,5 +1,7 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.EngineException;
+
 /**
  * The configured backend cannot run here at all (its bundle is not installed,
  * or it has no natives for this platform). Unlike other engine failures this

@@ -1,6 +1,8 @@
 package io.edgetune.inference.internal;
 
 import io.edgetune.api.config.ConfigValues;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineOptions;
 import io.edgetune.api.data.DataDirectories;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.DetectionListener;

@@ -1,5 +1,6 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.EngineOptions;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;

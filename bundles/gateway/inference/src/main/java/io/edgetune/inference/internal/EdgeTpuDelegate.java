@@ -1,5 +1,6 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.EngineException;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorflowlite.Init_Pointer_TfLiteOpaqueContext_BytePointer_long;

@@ -1,5 +1,8 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.EngineException;
+import io.edgetune.inference.engine.InferenceEngine;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;

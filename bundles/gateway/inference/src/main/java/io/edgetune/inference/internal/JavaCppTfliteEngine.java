@@ -1,5 +1,7 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.EngineException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

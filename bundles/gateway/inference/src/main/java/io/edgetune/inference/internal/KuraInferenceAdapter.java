@@ -1,5 +1,7 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.inference.engine.InferenceEngine;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
 import java.nio.FloatBuffer;

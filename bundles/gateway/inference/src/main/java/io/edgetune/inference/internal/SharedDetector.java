@@ -1,5 +1,10 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.EngineException;
+import io.edgetune.inference.engine.InferenceEngine;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.detect.DetectorStatus;

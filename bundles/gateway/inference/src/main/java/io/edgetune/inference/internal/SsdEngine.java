@@ -1,5 +1,6 @@
 package io.edgetune.inference.internal;
 
+import io.edgetune.inference.engine.InferenceEngine;
 import java.nio.FloatBuffer;
 
 /**

@@ -4,6 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.engine.EngineException;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;

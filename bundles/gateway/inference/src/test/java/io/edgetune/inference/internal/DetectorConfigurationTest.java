@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 
 import io.edgetune.api.config.TypedConfig;
 import io.edgetune.api.detect.Detections;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.EngineOptions;
 import java.util.Map;
 import java.util.Set;
 import org.junit.Test;

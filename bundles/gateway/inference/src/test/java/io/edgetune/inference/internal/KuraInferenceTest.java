@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;

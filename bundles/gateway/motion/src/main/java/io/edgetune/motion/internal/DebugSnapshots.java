@@ -10,6 +10,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import io.edgetune.motion.engine.MaskPolygon;
+import io.edgetune.motion.engine.MotionEngine;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
 import java.io.File;

@@ -1,6 +1,9 @@
 package io.edgetune.motion.internal;
 
 import io.edgetune.api.config.ConfigValues;
+import io.edgetune.motion.engine.MaskPolygon;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FrameListener;
 import io.edgetune.api.motion.MotionListener;

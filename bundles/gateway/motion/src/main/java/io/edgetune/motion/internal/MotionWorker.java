@@ -1,5 +1,6 @@
 package io.edgetune.motion.internal;
 
+import io.edgetune.motion.engine.MotionEngine;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.motion.MotionResult;
 import java.io.File;

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.edgetune.motion.engine.MotionSettings;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import io.edgetune.api.motion.MotionResult;

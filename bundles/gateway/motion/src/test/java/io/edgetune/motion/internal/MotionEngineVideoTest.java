@@ -5,6 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 
+import io.edgetune.motion.engine.MaskPolygon;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.MotionResult.State;
 import io.edgetune.api.motion.Region;

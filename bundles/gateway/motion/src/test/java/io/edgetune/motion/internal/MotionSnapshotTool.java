@@ -1,5 +1,8 @@
 package io.edgetune.motion.internal;
 
+import io.edgetune.motion.engine.MaskPolygon;
+import io.edgetune.motion.engine.MotionEngine;
+import io.edgetune.motion.engine.MotionSettings;
 import io.edgetune.api.motion.MotionResult;
 import java.io.File;
 import java.util.Arrays;

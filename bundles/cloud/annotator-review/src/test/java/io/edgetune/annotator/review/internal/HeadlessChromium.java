@@ -53,4 +53,14 @@ final class HeadlessChromium {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(15));
         return driver;
     }
+
+    /** Quits the browser (if started), then closes the server it looked at (if started). */
+    static void stop(ChromeDriver browser, AutoCloseable server) throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
 }

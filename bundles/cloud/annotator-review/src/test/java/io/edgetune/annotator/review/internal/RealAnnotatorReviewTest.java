@@ -16,9 +16,9 @@ import io.edgetune.api.detect.DetectorService;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelRegistry;
 import io.edgetune.cloud.mqtt.codec.KuraPayloadCodec;
-import io.edgetune.cloud.mqtt.testing.TestBroker;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.testsupport.TestBroker;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -105,12 +105,7 @@ public class RealAnnotatorReviewTest {
 
     @AfterClass
     public static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        HeadlessChromium.stop(browser, server);
         if (annotator != null) {
             Method deactivate = AnnotatorComponent.class.getDeclaredMethod("deactivate");
             deactivate.setAccessible(true);
@@ -128,7 +123,7 @@ public class RealAnnotatorReviewTest {
     private static AnnotatorComponent activate(Map<String, Object> overrides) throws Exception {
         AnnotatorComponent c = new AnnotatorComponent();
         ModelDescriptor active = RealReviewData.descriptor("base-oidv4");
-        DetectorService cloudDetector = new RealReviewData.ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f));
+        DetectorService cloudDetector = io.edgetune.inference.TestAssets.detectorService(model, DetectorSettings.defaults().withScoreThreshold(0.3f));
         set(c, "detector", cloudDetector);
         set(c, "models", new ModelRegistry() {
             @Override
@@ -196,7 +191,7 @@ public class RealAnnotatorReviewTest {
 
     /** As the uploader sends them: KuraPayload with the JPEG as body and the gateway's boxes as JSON. */
     private static void publishSamples() throws Exception {
-        List<String> labels = RealReviewData.labels();
+        List<String> labels = io.edgetune.testsupport.Assets.labels();
         MqttClient gw = new MqttClient(broker.url(), GATEWAY, new MemoryPersistence());
         gw.connect(new MqttConnectOptions());
         for (RealReviewData.Labelled l : sent) {

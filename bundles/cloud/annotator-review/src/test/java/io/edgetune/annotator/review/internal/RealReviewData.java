@@ -1,36 +1,26 @@
 package io.edgetune.annotator.review.internal;
 
-import io.edgetune.annotator.internal.Teacher;
-import io.edgetune.annotator.internal.TeacherSettings;
+import io.edgetune.annotator.teacher.Teacher;
+import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.annotate.LabelBox;
 import io.edgetune.api.detect.Detection;
-import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
-import io.edgetune.api.detect.DetectorService;
-import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import io.edgetune.api.model.ModelDescriptor;
-import io.edgetune.api.motion.Region;
-import io.edgetune.inference.internal.DetectorSettings;
-import io.edgetune.inference.internal.EngineException;
-import io.edgetune.inference.internal.EngineOptions;
-import io.edgetune.inference.internal.LoadedModel;
+import io.edgetune.inference.TestAssets;
+import io.edgetune.inference.engine.DetectorSettings;
+import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.testsupport.VideoFrames;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /**
  * Real datasets for the page: frames of vtest.avi as JPEGs, labelled by the
@@ -57,10 +47,6 @@ final class RealReviewData {
     private static final AtomicInteger COPIES = new AtomicInteger();
 
     private RealReviewData() {
-    }
-
-    static Path assets() {
-        return Paths.get(System.getProperty("edgetune.assets", System.getProperty("user.home") + "/.cache/edgetune"));
     }
 
     /** A fresh directory with both datasets and a service over it. */
@@ -101,17 +87,11 @@ final class RealReviewData {
         try (LoadedModel model = model(descriptor.version())) {
             // as deployed: the gateway runs the whole frame at 0.5, the cloud's detector service 0.3 per teacher pass
             DetectorSettings gateway = DetectorSettings.defaults().withMode(Detections.Mode.FULL_FRAME).withScoreThreshold(0.5f);
-            Teacher teacher = new Teacher(new ModelDetector(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
+            Teacher teacher = new Teacher(TestAssets.detectorService(model, DetectorSettings.defaults().withScoreThreshold(0.3f)),
                     TeacherSettings.defaults());
             for (int i = 0; i < all.length; i++) {
-                Frame f = pool.acquire();
+                Frame f = VideoFrames.frame(pool, bgr.get(i), CAMERA, all[i], EPOCH_MILLIS + 100L * all[i]);
                 try {
-                    ByteBuffer p = f.pixels();
-                    p.clear();
-                    p.put(bgr.get(i));
-                    p.clear();
-                    f.fill(CAMERA, all[i], EPOCH_MILLIS + 100L * all[i], System.nanoTime(), DirectoryAnnotatorService.WIDTH,
-                            DirectoryAnnotatorService.HEIGHT);
                     List<LabelBox> edge = boxes(model.detect(f, List.of(), gateway).detections());
                     List<LabelBox> taught = boxes(teacher.label(f).finalLabels());
                     out.add(new Labelled(all[i], jpeg(bgr.get(i)), taught, edge));
@@ -126,23 +106,13 @@ final class RealReviewData {
         hostile = List.copyOf(out.subList(PLAZA_FRAMES.length, out.size()));
     }
 
-    static List<String> labels() throws Exception {
-        List<String> labels = new ArrayList<>();
-        for (String line : Files.readAllLines(assets().resolve("oidv4_labelmap.txt"), StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                labels.add(line.trim());
-            }
-        }
-        return labels;
-    }
-
     /** The cached SSD MobileNetV2 (OIDv4) under the given version name. */
     static ModelDescriptor descriptor(String version) throws Exception {
-        return new ModelDescriptor(version, "", labels(), 300, 300, "ssd-mobilenet-v2:300", null, Map.of(), 0L, false);
+        return TestAssets.descriptor(version);
     }
 
     static LoadedModel model(String version) throws Exception {
-        return LoadedModel.load(descriptor(version), assets().resolve("ssd_mobilenetv2_oidv4_fp16.tflite"), null, "javacpp", EngineOptions.cpu(2));
+        return TestAssets.loadModel(version);
     }
 
     private static List<LabelBox> boxes(List<Detection> detections) {
@@ -153,32 +123,12 @@ final class RealReviewData {
         return out;
     }
 
-    /** Packed BGR of the wanted frames (ascending indices), decoding the video up to the last one. */
-    private static List<byte[]> decode(int[] ascending) throws Exception {
+    /** Packed BGR of the wanted frames, in the order asked. */
+    private static List<byte[]> decode(int[] indices) throws Exception {
+        Map<Integer, byte[]> frames = VideoFrames.bgr(indices);
         List<byte[]> out = new ArrayList<>();
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(assets().resolve("vtest.avi").toFile())) {
-            g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-            g.start();
-            int next = 0;
-            for (int n = 0; next < ascending.length; n++) {
-                org.bytedeco.javacv.Frame f = g.grabImage();
-                if (f == null) {
-                    throw new IllegalStateException("vtest.avi ends before frame " + ascending[next]);
-                }
-                if (n == ascending[next]) {
-                    ByteBuffer src = (ByteBuffer) f.image[0];
-                    int row = f.imageWidth * 3;
-                    byte[] packed = new byte[row * f.imageHeight];
-                    for (int y = 0; y < f.imageHeight; y++) {
-                        src.position(y * f.imageStride);
-                        src.get(packed, y * row, row);
-                    }
-                    src.position(0);
-                    out.add(packed);
-                    next++;
-                }
-            }
+        for (int i : indices) {
+            out.add(frames.get(i));
         }
         return out;
     }
@@ -193,30 +143,5 @@ final class RealReviewData {
             throw new IllegalStateException("no JPEG writer in this JDK");
         }
         return out.toByteArray();
-    }
-
-    /** The inference bundle's model runner behind the public DetectorService, as the cloud runtime offers it. */
-    static final class ModelDetector implements DetectorService {
-        private final LoadedModel model;
-        private final DetectorSettings settings;
-
-        ModelDetector(LoadedModel model, DetectorSettings settings) {
-            this.model = model;
-            this.settings = settings;
-        }
-
-        @Override
-        public synchronized Detections detect(Frame frame, List<Region> regions) throws DetectionException {
-            try {
-                return model.detect(frame, regions, settings);
-            } catch (EngineException e) {
-                throw new DetectionException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public DetectorStatus status() {
-            throw new UnsupportedOperationException("the teacher does not ask");
-        }
     }
 }

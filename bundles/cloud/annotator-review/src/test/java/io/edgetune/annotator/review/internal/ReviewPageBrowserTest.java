@@ -48,12 +48,7 @@ public class ReviewPageBrowserTest {
 
     @AfterClass
     public static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        HeadlessChromium.stop(browser, server);
     }
 
     private static <T> T waitFor(String what, Function<WebDriver, T> condition) {

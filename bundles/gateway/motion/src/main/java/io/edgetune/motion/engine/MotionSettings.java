@@ -1,10 +1,10 @@
-package io.edgetune.motion.internal;
+package io.edgetune.motion.engine;
 
 import java.util.List;
 
 /**
  * Everything that tunes one camera's motion stage. Plain values so the
- * engine and its tests need no OSGi; {@link MotionConfig} maps onto it.
+ * engine and its tests need no OSGi; the component's configuration (MotionConfig) maps onto it.
  *
  * @param model             background model
  * @param processHeight     height of the grayscale frame motion runs on (width follows the aspect ratio)

@@ -1,4 +1,4 @@
-package io.edgetune.motion.internal;
+package io.edgetune.motion.engine;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.engine;
 
 /**
  * How to build an engine.

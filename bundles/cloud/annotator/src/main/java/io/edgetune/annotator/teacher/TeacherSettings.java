@@ -1,4 +1,4 @@
-package io.edgetune.annotator.internal;
+package io.edgetune.annotator.teacher;
 
 /**
  * How hard the teacher looks at a frame.

@@ -1,4 +1,4 @@
-package io.edgetune.annotator.internal;
+package io.edgetune.annotator.teacher;
 
 import io.edgetune.api.detect.Detection;
 import java.util.ArrayList;

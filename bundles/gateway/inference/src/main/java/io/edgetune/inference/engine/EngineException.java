@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.engine;
 
 /** A model could not be loaded or run; the message says which and why. */
 public class EngineException extends Exception {

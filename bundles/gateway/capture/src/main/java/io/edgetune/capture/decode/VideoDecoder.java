@@ -1,22 +1,21 @@
-package io.edgetune.capture.internal;
+package io.edgetune.capture.decode;
 
+import io.edgetune.capture.internal.FrameSource;
+import io.edgetune.capture.internal.FrameSources;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/**
- * The capture bundle's own decoder (FFmpeg through JavaCV, as a camera with a file source runs it), opened
- * for the evaluation harness on the plain class path. Lives in the capture package because the decoder is
- * package-private there; on the class path (no OSGi) that is allowed.
- */
-public final class EvaluationFrameSource implements AutoCloseable {
+/** Decodes a video file or stream frame by frame into packed BGR. Used by one thread at a time. */
+public final class VideoDecoder implements AutoCloseable {
 
     private final FrameSource source;
 
     /** A file or stream, decoded at its own size, every frame, as fast as possible. */
-    public EvaluationFrameSource(String location) {
-        this.source = new JavaCvFrameSource(CameraSettings.forTest("evaluation", location));
+    public VideoDecoder(String location) {
+        this.source = FrameSources.decoder(location);
     }
 
+    /** Opens the source; the exception's message says why it could not be opened. */
     public void open() throws IOException {
         source.open();
     }
@@ -34,14 +33,22 @@ public final class EvaluationFrameSource implements AutoCloseable {
         }
     }
 
+    /** Width of the image last decoded. */
     public int width() {
         return source.width();
     }
 
+    /** Height of the image last decoded. */
     public int height() {
         return source.height();
     }
 
+    /** Presentation time of the image last decoded, microseconds from the start of the source. */
+    public long timestampMicros() {
+        return source.timestampMicros();
+    }
+
+    /** The source's own frame rate, or 0 when unknown. */
     public double frameRate() {
         return source.frameRate();
     }

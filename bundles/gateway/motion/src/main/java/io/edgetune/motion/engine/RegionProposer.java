@@ -1,4 +1,4 @@
-package io.edgetune.motion.internal;
+package io.edgetune.motion.engine;
 
 import io.edgetune.api.motion.Region;
 import java.util.ArrayList;

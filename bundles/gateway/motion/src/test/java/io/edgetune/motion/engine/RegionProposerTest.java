@@ -1,4 +1,4 @@
-package io.edgetune.motion.internal;
+package io.edgetune.motion.engine;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;

@@ -1,10 +1,11 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.engine;
 
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.Region;
+import io.edgetune.inference.internal.Engines;
 import io.edgetune.inference.ssd.InputPreparer;
 import io.edgetune.inference.ssd.SsdAnchors;
 import io.edgetune.inference.ssd.SsdDecoder;

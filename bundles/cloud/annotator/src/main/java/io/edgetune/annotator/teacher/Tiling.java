@@ -1,4 +1,4 @@
-package io.edgetune.annotator.internal;
+package io.edgetune.annotator.teacher;
 
 import io.edgetune.api.motion.Region;
 import java.util.ArrayList;

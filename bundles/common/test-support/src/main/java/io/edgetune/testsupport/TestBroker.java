@@ -1,4 +1,4 @@
-package io.edgetune.cloud.mqtt.testing;
+package io.edgetune.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A real MQTT broker on a free loopback port, with persistence so queued
  * messages of persistent sessions survive a restart: Moquette in-process or
  * Debian's mosquitto as a child process (installed with apt-get if missing).
+ * Kinds for {@link #create}: "moquette", "embedded-moquette" (the gateway's
+ * broker configuration) and "mosquitto".
  */
 public abstract class TestBroker implements AutoCloseable {
 
@@ -49,25 +51,43 @@ public abstract class TestBroker implements AutoCloseable {
         return name();
     }
 
-    /** Mosquitto with extra configuration lines (TLS files, password file...) for its listener. */
     /** Path of a tool of Debian's mosquitto package (e.g. mosquitto_passwd), installed with apt-get if missing. */
     public static String mosquittoTool(String tool) throws Exception {
         return Mosquitto.installed(tool);
     }
 
+    /** Mosquitto with extra configuration lines (TLS files, password file...) for its listener. */
     public static TestBroker mosquitto(Path dataDir, List<String> extraConfig) throws IOException {
         return new Mosquitto(dataDir, extraConfig);
     }
 
+    /**
+     * Parameters {broker kind, dispatcher} for tests that run against both brokers, each with the
+     * standalone cloud connection's request dispatcher and with one that behaves like Kura's.
+     */
+    public static List<Object[]> brokersAndDispatchers() {
+        return List.of(new Object[] {"moquette", "standalone"}, new Object[] {"mosquitto", "standalone"},
+                new Object[] {"moquette", "kura-like"}, new Object[] {"mosquitto", "kura-like"});
+    }
+
+    /** A broker of the given kind, started. */
+    public static TestBroker started(String kind, Path dataDir) throws Exception {
+        TestBroker b = create(kind, dataDir);
+        b.start();
+        return b;
+    }
+
     public static TestBroker create(String kind, Path dataDir) throws IOException {
         return switch (kind) {
-            case "moquette" -> new Moquette(dataDir);
+            case "moquette" -> new Moquette(dataDir, false);
+            case "embedded-moquette" -> new Moquette(dataDir, true);
             case "mosquitto" -> new Mosquitto(dataDir, List.of());
             default -> throw new IllegalArgumentException(kind);
         };
     }
 
-    static int freePort() throws IOException {
+    /** A port free on the loopback address right now. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -90,17 +110,19 @@ public abstract class TestBroker implements AutoCloseable {
         throw new IllegalStateException(name() + " port " + port + " did not " + (open ? "open" : "close"));
     }
 
-    /** Moquette 0.17 embedded in the test JVM. */
+    /** Moquette 0.17 embedded in the test JVM; {@code asGateway}: configured as bundles/broker's EmbeddedBroker does. */
     static final class Moquette extends TestBroker {
         private io.moquette.broker.Server server;
+        private final boolean asGateway;
 
-        Moquette(Path dataDir) throws IOException {
+        Moquette(Path dataDir, boolean asGateway) throws IOException {
             super(dataDir);
+            this.asGateway = asGateway;
         }
 
         @Override
         public String name() {
-            return "moquette";
+            return asGateway ? "embedded-moquette" : "moquette";
         }
 
         @Override
@@ -115,6 +137,13 @@ public abstract class TestBroker implements AutoCloseable {
             p.setProperty("data_path", dataDir.toString());
             p.setProperty("telemetry_enabled", "false");
             p.setProperty("netty.mqtt.message_size", Integer.toString(16 * 1024 * 1024));
+            if (asGateway) {
+                // as io.edgetune.broker.internal.EmbeddedBroker#moquetteProperties
+                p.setProperty("allow_zero_byte_client_id", "true");
+                p.setProperty("use_bugsnag", "false");
+                p.setProperty("use_metrics", "false");
+                p.setProperty("netty.epoll", "false");
+            }
             server = new io.moquette.broker.Server();
             server.startServer(new io.moquette.broker.config.MemoryConfig(p));
             awaitPort(true);

@@ -1,4 +1,4 @@
-package io.edgetune.annotator.internal;
+package io.edgetune.annotator.teacher;
 
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
@@ -89,7 +89,7 @@ public final class Teacher {
      */
     public record Labels(List<BoxFusion.Fused> candidates, float finalThreshold, int passes, int boxes, int cutBoxes, long nanos) {
 
-        /** Every fused box down to the detector's threshold, best first (input of {@link TemporalCheck}). */
+        /** Every fused box down to the detector's threshold, best first (input of the temporal check). */
         public List<Detection> all() {
             List<Detection> out = new ArrayList<>(candidates.size());
             for (BoxFusion.Fused f : candidates) {

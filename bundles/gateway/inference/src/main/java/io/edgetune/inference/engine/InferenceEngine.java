@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.engine;
 
 import java.nio.FloatBuffer;
 

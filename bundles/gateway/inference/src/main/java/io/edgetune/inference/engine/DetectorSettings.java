@@ -1,4 +1,4 @@
-package io.edgetune.inference.internal;
+package io.edgetune.inference.engine;
 
 import io.edgetune.api.detect.Detections;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.edgetune.motion.internal;
+package io.edgetune.motion.engine;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32S;
