@@ -27,7 +27,7 @@ import org.junit.Test;
 /**
  * The real model on the full frame of vtest.avi against the annotator's teacher (full frame + native
  * resolution tiles, fused) as reference, on a few frames: io.edgetune.metrics on real data. Here rather than in
- * bundles/metrics because the trainer depends on the metrics bundle and the annotator on the trainer.
+ * bundles/common/metrics because the trainer depends on the metrics bundle and the annotator on the trainer.
  */
 public class RealFramesMetricsTest {
 

@@ -24,7 +24,7 @@ import org.junit.Test;
  * Writes the teacher's labels for every 10th frame of vtest.avi as JSON
  * (frame index to [[classId, x, y, w, h, score], ...]) for the trainer's
  * tests. Skipped unless -Dfixture.out=FILE is given:
- * {@code mvn -B -o -q -pl bundles/annotator test -Dtest=TeacherLabelsFixture -Dfixture.out=/tmp/teacher-vtest.json}
+ * {@code mvn -B -o -q -pl bundles/cloud/annotator test -Dtest=TeacherLabelsFixture -Dfixture.out=/tmp/teacher-vtest.json}
  */
 public class TeacherLabelsFixture {
 

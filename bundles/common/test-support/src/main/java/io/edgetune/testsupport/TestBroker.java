@@ -110,7 +110,7 @@ public abstract class TestBroker implements AutoCloseable {
         throw new IllegalStateException(name() + " port " + port + " did not " + (open ? "open" : "close"));
     }
 
-    /** Moquette 0.17 embedded in the test JVM; {@code asGateway}: configured as bundles/broker's EmbeddedBroker does. */
+    /** Moquette 0.17 embedded in the test JVM; {@code asGateway}: configured as bundles/common/broker's EmbeddedBroker does. */
     static final class Moquette extends TestBroker {
         private io.moquette.broker.Server server;
         private final boolean asGateway;

@@ -66,7 +66,7 @@ public class DeliveryUnderSampleTrafficTest {
     }
 
     private void start() throws Exception {
-        // "embedded-moquette": Moquette exactly as bundles/broker's EmbeddedBroker configures it
+        // "embedded-moquette": Moquette exactly as bundles/common/broker's EmbeddedBroker configures it
         broker = TestBroker.create(brokerKind, tmp.newFolder("broker").toPath());
         broker.start();
         url = broker.url();

@@ -29,7 +29,7 @@ import org.junit.runners.Parameterized.Parameters;
  * The broker behaviour behind the annotator's hung delivery, on the wire: a
  * client subscribed at QoS 1 to big samples stops reading for a while, and
  * publishes five QoS 1 requests meanwhile; then it reads everything. Mosquitto
- * acknowledges all five. Moquette 0.17 (configured as bundles/broker's
+ * acknowledges all five. Moquette 0.17 (configured as bundles/common/broker's
  * EmbeddedBroker) drops a PUBACK when the connection is above Netty's write
  * high-water mark and never sends it again, so all five stay unacknowledged
  * on a connection that is fine again: a client waiting for them waits forever.

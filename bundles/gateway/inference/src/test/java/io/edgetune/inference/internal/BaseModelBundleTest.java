@@ -26,7 +26,7 @@ import org.osgi.framework.launch.Framework;
 
 /**
  * A fresh gateway: no model installed and no assets cache. The base model bundle
- * as built by bundles/model-base, installed into a real framework, seeds the
+ * as built by bundles/gateway/model-base, installed into a real framework, seeds the
  * registry with the same model the assets cache holds.
  */
 public class BaseModelBundleTest {

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * Test stand-in for the annotator's service (its implementation in
- * bundles/annotator did not exist yet): datasets kept in a directory, one per
+ * bundles/cloud/annotator did not exist yet): datasets kept in a directory, one per
  * gateway/camera, with the JPEGs as uploaded, the teacher's and the gateway's
  * boxes in frames.tsv and the verdicts in verdicts.properties (rewritten on
  * every review, so a new instance on the same directory sees them).

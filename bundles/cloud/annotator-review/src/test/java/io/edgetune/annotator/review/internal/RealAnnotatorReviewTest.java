@@ -50,7 +50,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The page over the annotator's own AnnotatorService (bundles/annotator,
+ * The page over the annotator's own AnnotatorService (bundles/cloud/annotator,
  * io.edgetune.annotator.Annotator): a gateway publishes real samples of
  * vtest.avi with its real boxes to a real broker (Moquette), the annotator
  * labels them with its teacher on the real model, and the page in a headless
