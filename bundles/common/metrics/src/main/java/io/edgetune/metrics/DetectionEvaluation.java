@@ -140,40 +140,20 @@ public final class DetectionEvaluation {
      */
     public synchronized Report report(double defaultThreshold, IntToDoubleFunction thresholdOf, IntFunction<String> labelOf) {
         List<ClassReport> perClass = new ArrayList<>();
-        double apSum = 0;
-        int apClasses = 0;
-        int truths = 0;
-        int matched = 0;
-        int kept = 0;
+        Tally all = new Tally();
         for (Map.Entry<Integer, ClassData> e : classes.entrySet()) {
             ClassData d = e.getValue();
-            Scored[] all = d.predictions.toArray(new Scored[0]);
-            double ap = d.truths == 0 ? Double.NaN : averagePrecision(all, d.truths, -1);
-            double operatingThreshold = thresholdOf.applyAsDouble(e.getKey());
-            int tp = 0;
-            int n = 0;
-            for (Scored s : all) {
-                if (s.score >= operatingThreshold) {
-                    n++;
-                    if (s.truePositive) {
-                        tp++;
-                    }
-                }
-            }
+            Scored[] predictions = d.predictions.toArray(new Scored[0]);
+            double ap = d.truths == 0 ? Double.NaN : averagePrecision(predictions, d.truths, -1);
+            int[] keptMatched = keptAndMatched(predictions, -1, thresholdOf.applyAsDouble(e.getKey()));
             String label = labelOf == null ? null : labelOf.apply(e.getKey());
             perClass.add(new ClassReport(e.getKey(), label != null ? label : d.label, d.truths, ap,
-                    ratio(tp, d.truths), ratio(tp, n)));
-            if (d.truths > 0) {
-                apSum += ap;
-                apClasses++;
-            }
-            truths += d.truths;
-            matched += tp;
-            kept += n;
+                    ratio(keptMatched[1], d.truths), ratio(keptMatched[1], keptMatched[0])));
+            all.add(d.truths, ap, keptMatched);
         }
         SizeReport small = sizeReport(0, thresholdOf);
-        return new Report(apClasses == 0 ? Double.NaN : apSum / apClasses, ratio(matched, truths), ratio(matched, kept),
-                defaultThreshold, images, truths, kept, perClass, small.ap(), small.recall(), small.truths());
+        return new Report(all.meanAp(), ratio(all.matched, all.truths), ratio(all.matched, all.kept),
+                defaultThreshold, images, all.truths, all.kept, perClass, small.ap(), small.recall(), small.truths());
     }
 
     /**
@@ -221,32 +201,54 @@ public final class DetectionEvaluation {
     }
 
     private SizeReport sizeReport(int bucket, IntToDoubleFunction thresholdOf) {
-        double apSum = 0;
-        int apClasses = 0;
-        int truths = 0;
-        int matched = 0;
-        int kept = 0;
+        Tally all = new Tally();
         for (Map.Entry<Integer, ClassData> e : classes.entrySet()) {
             ClassData d = e.getValue();
-            double operatingThreshold = thresholdOf.applyAsDouble(e.getKey());
             int classTruths = d.truthsBySize[bucket];
-            Scored[] all = d.predictions.toArray(new Scored[0]);
-            if (classTruths > 0) {
-                apSum += averagePrecision(all, classTruths, bucket);
-                apClasses++;
-            }
-            for (Scored s : all) {
-                if (s.bucket == bucket && s.score >= operatingThreshold) {
-                    kept++;
-                    if (s.truePositive) {
-                        matched++;
-                    }
+            Scored[] predictions = d.predictions.toArray(new Scored[0]);
+            double ap = classTruths == 0 ? Double.NaN : averagePrecision(predictions, classTruths, bucket);
+            all.add(classTruths, ap, keptAndMatched(predictions, bucket, thresholdOf.applyAsDouble(e.getKey())));
+        }
+        return new SizeReport(BUCKET_NAMES[bucket], BUCKET_MIN[bucket], BUCKET_MAX[bucket], all.truths, all.kept,
+                all.meanAp(), ratio(all.matched, all.truths), ratio(all.matched, all.kept));
+    }
+
+    /** Predictions at or above the threshold (of one size bucket when bucket &ge; 0): {kept, true positives}. */
+    private static int[] keptAndMatched(Scored[] predictions, int bucket, double threshold) {
+        int kept = 0;
+        int matched = 0;
+        for (Scored s : predictions) {
+            if ((bucket < 0 || s.bucket == bucket) && s.score >= threshold) {
+                kept++;
+                if (s.truePositive) {
+                    matched++;
                 }
             }
-            truths += classTruths;
         }
-        return new SizeReport(BUCKET_NAMES[bucket], BUCKET_MIN[bucket], BUCKET_MAX[bucket], truths, kept,
-                apClasses == 0 ? Double.NaN : apSum / apClasses, ratio(matched, truths), ratio(matched, kept));
+        return new int[] {kept, matched};
+    }
+
+    /** Sums over classes: the mean AP counts only classes with truths. */
+    private static final class Tally {
+        private double apSum;
+        private int apClasses;
+        private int truths;
+        private int matched;
+        private int kept;
+
+        void add(int classTruths, double ap, int[] keptMatched) {
+            if (classTruths > 0) {
+                apSum += ap;
+                apClasses++;
+            }
+            truths += classTruths;
+            kept += keptMatched[0];
+            matched += keptMatched[1];
+        }
+
+        double meanAp() {
+            return apClasses == 0 ? Double.NaN : apSum / apClasses;
+        }
     }
 
     /**
