@@ -57,7 +57,12 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
 
     private final StatusTable table = new StatusTable();
     private final List<CameraService> cameras = new CopyOnWriteArrayList<>();
+
+    // optional and dynamic: the status line shows what is there and follows services as they come and go
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile MotionService motion;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DetectorService detector;
     private volatile boolean logDetections;
     private ScheduledExecutorService timer;
@@ -80,28 +85,6 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
     @Reference(service = io.edgetune.cloud.mqtt.status.CloudConnectionStatus.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Object connection;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void setMotion(MotionService m) {
-        motion = m;
-    }
-
-    void unsetMotion(MotionService m) {
-        if (motion == m) {
-            motion = null;
-        }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void setDetector(DetectorService d) {
-        detector = d;
-    }
-
-    void unsetDetector(DetectorService d) {
-        if (detector == d) {
-            detector = null;
-        }
-    }
 
     @Activate
     void activate(Config config, org.osgi.framework.BundleContext context) {

@@ -51,21 +51,12 @@ public class ReviewComponent implements ConfigurableComponent {
         String whiteboard_target() default "";
     }
 
+    // optional and dynamic: the page answers 503 while no annotator is there
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile AnnotatorService annotator;
     private BundleContext context;
     private ServiceRegistration<Servlet> registration;
     private String registeredKey;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void setAnnotator(AnnotatorService a) {
-        annotator = a;
-    }
-
-    void unsetAnnotator(AnnotatorService a) {
-        if (annotator == a) {
-            annotator = null;
-        }
-    }
 
     @Activate
     void activate(BundleContext ctx, Config config) {
