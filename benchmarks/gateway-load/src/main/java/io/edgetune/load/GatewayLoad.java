@@ -224,46 +224,116 @@ public final class GatewayLoad {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar edgetune-gateway-load.jar [options]",
+            "The real gateway runtime under load (one busy camera plus static cameras, step by step) against the",
+            "naive loop: capacity, grab-to-broker latency, memory. A full run takes about 10 minutes.",
+            "  --gateway-jar FILE   the gateway runtime (default: features/gateway/target/edgetune-gateway.jar)",
+            "  --quick              busy + 1 static camera, short windows (about a minute)",
+            "  --steps N,N,...      static cameras per step (default: 0,1,2,4,8,12,16,24,32)",
+            "  --measure-s S        seconds measured per step (default: 20)",
+            "  --settle-s S         seconds before measuring each step (default: 8)",
+            "  --all-steps          go on past the first step that does not keep up",
+            "  --no-naive           skip the naive loop",
+            "  --assets DIR         model, labels and vtest.avi (default: -Dedgetune.assets or ~/.cache/edgetune)",
+            "  --out FILE           also write the Markdown report there",
+            "  --help");
+
+    /** What the command line asks for: the options, where the report goes, or only the usage. */
+    record Command(LoadOptions options, Path out, boolean help) {
+    }
+
+    /** Parses the command line; unknown options and missing or malformed values are refused with a clear message. */
+    static Command parse(List<String> args) {
         Path jar = Paths.get("features/gateway/target/edgetune-gateway.jar");
-        List<String> a = Arrays.asList(args);
-        String jarArg = arg(a, "--gateway-jar");
-        if (jarArg != null) {
-            jar = Paths.get(jarArg);
+        boolean quick = false;
+        boolean allSteps = false;
+        boolean naive = true;
+        List<Integer> steps = null;
+        Integer measure = null;
+        Integer settle = null;
+        Path assets = null;
+        Path out = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--help", "-h" -> {
+                    return new Command(null, null, true);
+                }
+                case "--gateway-jar" -> jar = Paths.get(value(args, i++));
+                case "--quick" -> quick = true;
+                case "--all-steps" -> allSteps = true;
+                case "--no-naive" -> naive = false;
+                case "--steps" -> {
+                    String v = value(args, i++);
+                    try {
+                        steps = Arrays.stream(v.split(",")).map(String::trim).map(Integer::valueOf).toList();
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--steps needs comma-separated numbers, not '" + v + "'");
+                    }
+                }
+                case "--measure-s" -> measure = seconds(args, i++, 1);
+                case "--settle-s" -> settle = seconds(args, i++, 0);
+                case "--assets" -> assets = Paths.get(value(args, i++));
+                case "--out" -> out = Paths.get(value(args, i++));
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
         }
-        LoadOptions o = a.contains("--quick") ? LoadOptions.quick(jar) : LoadOptions.defaults(jar);
-        String steps = arg(a, "--steps");
+        LoadOptions o = quick ? LoadOptions.quick(jar) : LoadOptions.defaults(jar);
         if (steps != null) {
-            o = o.withStaticSteps(Arrays.stream(steps.split(",")).map(String::trim).map(Integer::valueOf).toList());
+            o = o.withStaticSteps(steps);
         }
-        String measure = arg(a, "--measure-s");
-        String settle = arg(a, "--settle-s");
         if (measure != null || settle != null) {
-            o = o.withWindows(settle == null ? o.settleSeconds() : Integer.parseInt(settle), measure == null ? o.measureSeconds() : Integer.parseInt(measure));
+            o = o.withWindows(settle == null ? o.settleSeconds() : settle, measure == null ? o.measureSeconds() : measure);
         }
-        if (a.contains("--all-steps")) {
-            o = o.withAllSteps(true);
-        }
-        if (a.contains("--no-naive")) {
-            o = o.withNaive(false);
-        }
-        String assets = arg(a, "--assets");
+        o = o.withAllSteps(allSteps).withNaive(naive);
         if (assets != null) {
-            o = o.withAssetsDir(Paths.get(assets));
+            o = o.withAssetsDir(assets);
         }
-        LoadResults r = run(o);
+        return new Command(o, out, false);
+    }
+
+    private static String value(List<String> args, int i) {
+        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+            throw new IllegalArgumentException(args.get(i) + " needs a value");
+        }
+        return args.get(i + 1);
+    }
+
+    private static int seconds(List<String> args, int i, int min) {
+        String v = value(args, i);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args.get(i) + " needs a whole number of seconds >= " + min + ", not '" + v + "'");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Command c;
+        try {
+            c = parse(Arrays.asList(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("edgetune-gateway-load: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (c.help()) {
+            System.out.println(USAGE);
+            return;
+        }
+        LoadResults r = run(c.options());
         String md = r.markdown();
         System.out.println(md);
-        String out = arg(a, "--out");
-        if (out != null) {
-            Files.writeString(Paths.get(out), md);
+        if (c.out() != null) {
+            Files.writeString(c.out(), md);
         }
         // Moquette and JavaCPP leave non-daemon threads behind
         System.exit(0);
-    }
-
-    private static String arg(List<String> a, String name) {
-        int i = a.indexOf(name);
-        return i >= 0 && i + 1 < a.size() ? a.get(i + 1) : null;
     }
 }
