@@ -247,9 +247,6 @@ public class MqttCloudConnectionTest {
     public void throughputFigure() throws Exception {
         Sequence seq = sequence();
         int n = 2000;
-        CloudClient cloud = cloud(ACCOUNT + "/" + GATEWAY + "/EDGETUNE/#");
-        MqttCloudConnection gw = connectedGateway();
-        MqttCloudPublisher pub = publisher(gw, "seq");
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             KuraMessage m = numbered(i, "x");
