@@ -5,8 +5,6 @@ import io.edgetune.annotator.teacher.TeacherSettings;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
-import io.edgetune.api.detect.DetectorService;
-import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.MotionResult;
@@ -142,7 +140,7 @@ final class Evaluation {
         int cached = cache.load(result.labels);
         result.teacherCacheFile = cache.file();
         DetectorSettings perPass = DetectorSettings.defaults().withMode(Detections.Mode.REGIONS).withScoreThreshold(0.3f);
-        Teacher teacher = new Teacher(new ModelService(base, perPass), TeacherSettings.defaults());
+        Teacher teacher = new Teacher(base.asService(perPass), TeacherSettings.defaults());
         byte[] first = null;
         int labelled = 0;
         long teacherNanos = 0;
@@ -413,31 +411,6 @@ final class Evaluation {
     private static void requireFile(Path p, String what) throws IOException {
         if (!Files.isRegularFile(p)) {
             throw new IOException(what + " not found: " + p);
-        }
-    }
-
-    /** The model behind the DetectorService the teacher drives, as the annotator's runtime provides it. */
-    private static final class ModelService implements DetectorService {
-        private final LoadedModel model;
-        private final DetectorSettings settings;
-
-        ModelService(LoadedModel model, DetectorSettings settings) {
-            this.model = model;
-            this.settings = settings;
-        }
-
-        @Override
-        public Detections detect(Frame frame, List<Region> regions) throws DetectionException {
-            try {
-                return model.detect(frame, regions, settings);
-            } catch (EngineException e) {
-                throw new DetectionException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public DetectorStatus status() {
-            throw new UnsupportedOperationException("not used by the teacher");
         }
     }
 }

@@ -74,7 +74,7 @@ final class StagedDetector implements AutoCloseable {
             crops.add(new Region(0, 0, frame.width(), frame.height()));
         } else {
             for (Region r : regions) {
-                crops.add(fitToInputAspect(r, frame.width(), frame.height()));
+                crops.add(model.fitToInputAspect(r, frame.width(), frame.height()));
             }
         }
         long t0 = System.nanoTime();
@@ -110,23 +110,6 @@ final class StagedDetector implements AutoCloseable {
     /** The crops of the last {@link #detect} call, as run. */
     List<Region> lastCrops() {
         return List.copyOf(crops);
-    }
-
-    /** The inference bundle's rule: grow a crop around its centre, inside the frame, to the input's aspect ratio. */
-    Region fitToInputAspect(Region r, int frameWidth, int frameHeight) {
-        double aspect = engine.inputWidth() / (double) engine.inputHeight();
-        int w = Math.max(1, r.width());
-        int h = Math.max(1, r.height());
-        if (w < h * aspect) {
-            w = (int) Math.round(h * aspect);
-        } else {
-            h = (int) Math.round(w / aspect);
-        }
-        w = Math.min(w, frameWidth);
-        h = Math.min(h, frameHeight);
-        int x = Math.max(0, Math.min(r.x() + r.width() / 2 - w / 2, frameWidth - w));
-        int y = Math.max(0, Math.min(r.y() + r.height() / 2 - h / 2, frameHeight - h));
-        return new Region(x, y, w, h);
     }
 
     @Override

@@ -1,15 +1,10 @@
 package io.edgetune.inference;
 
-import io.edgetune.api.detect.DetectionException;
-import io.edgetune.api.detect.Detections;
 import io.edgetune.api.detect.DetectorService;
-import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import io.edgetune.api.model.ModelDescriptor;
-import io.edgetune.api.motion.Region;
 import io.edgetune.inference.engine.DetectorSettings;
-import io.edgetune.inference.engine.EngineException;
 import io.edgetune.inference.engine.EngineOptions;
 import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.testsupport.Assets;
@@ -55,21 +50,7 @@ public final class TestAssets {
 
     /** A loaded model behind the public DetectorService, as the OSGi runtime provides it (status not offered). */
     public static DetectorService detectorService(LoadedModel model, DetectorSettings settings) {
-        return new DetectorService() {
-            @Override
-            public synchronized Detections detect(Frame frame, List<Region> regions) throws DetectionException {
-                try {
-                    return model.detect(frame, regions, settings);
-                } catch (EngineException e) {
-                    throw new DetectionException(e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public DetectorStatus status() {
-                throw new UnsupportedOperationException("a test's detector has no status");
-            }
-        };
+        return model.asService(settings);
     }
 
     /** BGR bytes of the given frame indices (0-based) of vtest.avi. */

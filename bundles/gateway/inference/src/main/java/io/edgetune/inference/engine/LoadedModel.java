@@ -1,7 +1,10 @@
 package io.edgetune.inference.engine;
 
 import io.edgetune.api.detect.Detection;
+import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
+import io.edgetune.api.detect.DetectorService;
+import io.edgetune.api.detect.DetectorStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.Region;
@@ -133,10 +136,32 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
+     * This model behind the public {@link DetectorService} at fixed settings, for code that drives a detector
+     * without the OSGi runtime (the evaluation harness, tests of the annotator's teacher). It has no status.
+     */
+    public DetectorService asService(DetectorSettings settings) {
+        return new DetectorService() {
+            @Override
+            public synchronized Detections detect(Frame frame, List<Region> regions) throws DetectionException {
+                try {
+                    return LoadedModel.this.detect(frame, regions, settings);
+                } catch (EngineException e) {
+                    throw new DetectionException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public DetectorStatus status() {
+                throw new UnsupportedOperationException("a model outside the runtime has no detector status");
+            }
+        };
+    }
+
+    /**
      * Grows a crop (around its centre, inside the frame) to the input's aspect
      * ratio, so people are not squashed when the crop is stretched to the input.
      */
-    Region fitToInputAspect(Region r, int frameWidth, int frameHeight) {
+    public Region fitToInputAspect(Region r, int frameWidth, int frameHeight) {
         double aspect = engine.inputWidth() / (double) engine.inputHeight();
         int w = Math.max(1, r.width());
         int h = Math.max(1, r.height());
