@@ -78,7 +78,24 @@ public final class Manifest {
 
     /** The manifest bytes of the descriptor (UTF-8). */
     public static byte[] bytes(ModelDescriptor d) {
-        return MANIFEST_TEXT.toJson(toJson(d)).getBytes(StandardCharsets.UTF_8);
+        return bytes(d, Builds.NONE);
+    }
+
+    /** The manifest bytes of the descriptor and the hashes of its optional builds (UTF-8). */
+    public static byte[] bytes(ModelDescriptor d, Builds builds) {
+        JsonObject m = toJson(d);
+        if (builds.int8Sha256() != null) {
+            m.addProperty(PackageLayout.INT8_SHA256, builds.int8Sha256());
+        }
+        if (builds.edgeTpuSha256() != null) {
+            m.addProperty(PackageLayout.EDGETPU_SHA256, builds.edgeTpuSha256());
+        }
+        return MANIFEST_TEXT.toJson(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The hashes of the optional builds a manifest names. */
+    public static Builds builds(JsonObject m) {
+        return new Builds(text(m, PackageLayout.INT8_SHA256, null), text(m, PackageLayout.EDGETPU_SHA256, null));
     }
 
     /** Writes the descriptor's manifest into a version directory. */

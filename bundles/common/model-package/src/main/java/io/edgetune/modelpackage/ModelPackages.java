@@ -36,6 +36,18 @@ public final class ModelPackages {
      * @throws IllegalArgumentException for a version the gateway would refuse, no labels or a wrong hash
      */
     public static byte[] build(byte[] model, ModelDescriptor descriptor, PrivateKey signer) {
+        return build(model, null, null, descriptor, signer);
+    }
+
+    /**
+     * A signed package of the float model and, when given, its int8 build and
+     * the Edge TPU compilation of that int8 build; the manifest names each
+     * build's SHA-256, so the one signature covers all of them.
+     *
+     * @param int8    the full-integer build, or null
+     * @param edgeTpu the int8 build compiled by edgetpu_compiler, or null
+     */
+    public static byte[] build(byte[] model, byte[] int8, byte[] edgeTpu, ModelDescriptor descriptor, PrivateKey signer) {
         if (model == null || model.length == 0) {
             throw new IllegalArgumentException("no model bytes");
         }
@@ -43,7 +55,13 @@ public final class ModelPackages {
         if (descriptor.sha256() != null && !descriptor.sha256().isBlank() && !descriptor.sha256().equalsIgnoreCase(sha)) {
             throw new IllegalArgumentException("descriptor says sha256 " + descriptor.sha256() + " but the model's is " + sha);
         }
-        byte[] manifest = manifest(descriptor, sha);
+        if (edgeTpu != null && int8 == null) {
+            throw new IllegalArgumentException("an Edge TPU build is compiled from the int8 build, which is missing");
+        }
+        Builds builds = new Builds(int8 == null ? null : PackageLayout.sha256Hex(int8),
+                edgeTpu == null ? null : PackageLayout.sha256Hex(edgeTpu));
+        byte[] manifest = manifest(descriptor.edgeTpu() == (edgeTpu != null) ? descriptor : withEdgeTpu(descriptor, edgeTpu != null),
+                sha, builds);
         ByteArrayOutputStream out = new ByteArrayOutputStream(model.length + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.setLevel(Deflater.BEST_SPEED); // float weights barely compress harder; the fast level keeps packaging cheap
@@ -52,6 +70,12 @@ public final class ModelPackages {
                 entry(zip, PackageLayout.SIGNATURE, PackageSigning.sign(manifest, signer).getBytes(StandardCharsets.US_ASCII));
             }
             entry(zip, PackageLayout.MODEL, model);
+            if (int8 != null) {
+                entry(zip, PackageLayout.INT8_MODEL, int8);
+            }
+            if (edgeTpu != null) {
+                entry(zip, PackageLayout.EDGETPU_MODEL, edgeTpu);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("in-memory zip failed", e);
         }
@@ -63,6 +87,11 @@ public final class ModelPackages {
      * SHA-256, refusing what the gateway would refuse.
      */
     public static byte[] manifest(ModelDescriptor d, String modelSha256) {
+        return manifest(d, modelSha256, Builds.NONE);
+    }
+
+    /** As {@link #manifest(ModelDescriptor, String)}, naming the optional builds' hashes too. */
+    public static byte[] manifest(ModelDescriptor d, String modelSha256, Builds builds) {
         if (d.version() == null || !PackageLayout.VERSION.matcher(d.version()).matches()) {
             throw new IllegalArgumentException("model version must be [A-Za-z0-9][A-Za-z0-9._-], up to 64 characters: " + d.version());
         }
@@ -70,7 +99,12 @@ public final class ModelPackages {
             throw new IllegalArgumentException("model " + d.version() + " has no labels");
         }
         return Manifest.bytes(new ModelDescriptor(d.version(), modelSha256.toLowerCase(Locale.ROOT), d.labels(), d.inputWidth(),
-                d.inputHeight(), d.anchors(), d.baseVersion(), d.metrics(), d.createdMillis(), d.edgeTpu()));
+                d.inputHeight(), d.anchors(), d.baseVersion(), d.metrics(), d.createdMillis(), d.edgeTpu()), builds);
+    }
+
+    private static ModelDescriptor withEdgeTpu(ModelDescriptor d, boolean edgeTpu) {
+        return new ModelDescriptor(d.version(), d.sha256(), d.labels(), d.inputWidth(), d.inputHeight(), d.anchors(),
+                d.baseVersion(), d.metrics(), d.createdMillis(), edgeTpu);
     }
 
     /** The version named in a package's manifest, or null when the bytes hold no readable manifest. */

@@ -15,8 +15,13 @@ public final class PackageLayout {
     public static final String MODEL = "model.tflite";
     public static final String MANIFEST = "manifest.json";
     public static final String SIGNATURE = "manifest.sig";
-    /** Optional: the model compiled for the Coral Edge TPU; its hash is the manifest's {@code edgeTpuSha256}. */
+    /** Optional: the full-integer (int8) build of the model; its hash is the manifest's {@value #INT8_SHA256}. */
+    public static final String INT8_MODEL = "model_int8.tflite";
+    /** Optional: the int8 build compiled for the Coral Edge TPU; its hash is the manifest's {@value #EDGETPU_SHA256}. */
     public static final String EDGETPU_MODEL = "model_edgetpu.tflite";
+    /** Manifest keys naming the optional builds by hash, so the signature covers them too. */
+    public static final String INT8_SHA256 = "int8Sha256";
+    public static final String EDGETPU_SHA256 = "edgeTpuSha256";
     /** Optional: labels, one a line, for a manifest without {@code labels}. */
     public static final String LABELS = "labels.txt";
     public static final String DEFAULT_ANCHORS = "ssd-mobilenet-v2:300";

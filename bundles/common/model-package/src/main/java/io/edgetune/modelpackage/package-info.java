@@ -1,7 +1,9 @@
 /**
  * The signed model package, the one format the cloud side writes and the
  * gateway reads (docs/inference.md "Model package"): a flat zip of
- * {@code model.tflite}, {@code manifest.json} (the model descriptor as JSON,
+ * {@code model.tflite} (plus, optionally, its int8 build
+ * {@code model_int8.tflite} and that build compiled for the Edge TPU,
+ * {@code model_edgetpu.tflite}), {@code manifest.json} (the model descriptor as JSON,
  * with the model's SHA-256) and {@code manifest.sig} (base64 Ed25519 signature
  * of the exact manifest bytes); the same files make up a version directory in
  * the gateway's model store.
@@ -13,7 +15,7 @@
  * against the trusted key and {@link io.edgetune.modelpackage.PackageGate}
  * refuses oversized and unsigned packages before anything is unpacked.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.edgetune.modelpackage;
 

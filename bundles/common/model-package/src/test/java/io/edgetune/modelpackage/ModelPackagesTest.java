@@ -101,6 +101,33 @@ public class ModelPackagesTest {
     }
 
     @Test
+    public void optionalBuildsTravelInThePackageNamedBySignedHashes() throws Exception {
+        byte[] model = realModel();
+        byte[] int8 = Arrays.copyOf(model, 4096); // stand-in bytes: the format does not look inside the builds
+        byte[] tpu = Arrays.copyOfRange(model, 4096, 8192);
+        byte[] pkg = ModelPackages.build(model, int8, tpu, descriptor("plaza-8"), signer.getPrivate());
+        ModelDescriptor read = install(file("plaza-8.zip", pkg), PackageLayout.MAX_PACKAGE_BYTES, gateway);
+        assertTrue("carrying an Edge TPU build marks the descriptor", read.edgeTpu());
+        Map<String, byte[]> files = Zips.unzip(pkg);
+        assertArrayEquals(int8, files.get(PackageLayout.INT8_MODEL));
+        assertArrayEquals(tpu, files.get(PackageLayout.EDGETPU_MODEL));
+        Builds builds = Manifest.builds(Manifest.parse(new String(files.get(PackageLayout.MANIFEST), StandardCharsets.UTF_8)));
+        assertEquals(PackageLayout.sha256Hex(int8), builds.int8Sha256());
+        assertEquals(PackageLayout.sha256Hex(tpu), builds.edgeTpuSha256());
+
+        byte[] floatAndInt8 = ModelPackages.build(model, int8, null, descriptor("plaza-9"), signer.getPrivate());
+        Builds only = Manifest.builds(Manifest.parse(new String(Zips.unzip(floatAndInt8).get(PackageLayout.MANIFEST),
+                StandardCharsets.UTF_8)));
+        assertEquals(new Builds(PackageLayout.sha256Hex(int8), null), only);
+        try {
+            ModelPackages.build(model, null, tpu, descriptor("plaza-10"), signer.getPrivate());
+            fail("an Edge TPU build without its int8 source was packaged");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("compiled from the int8 build"));
+        }
+    }
+
+    @Test
     public void theManifestHasTheWireLayout() throws Exception {
         ModelDescriptor d = new ModelDescriptor("v1", "AB".repeat(32), List.of("???", "Person"), 300, 300, null, null,
                 Map.of("ap50", 0.5, "nan", Double.NaN), 42L, true);
