@@ -8,10 +8,15 @@ import static org.junit.Assert.fail;
 
 import com.google.gson.Gson;
 import io.edgetune.annotator.internal.CocoDataset;
+import io.edgetune.annotator.internal.Retrainer;
 import io.edgetune.annotator.internal.SplitRule;
 import io.edgetune.annotator.teacher.Teacher;
 import io.edgetune.annotator.teacher.TeacherSettings;
+import io.edgetune.api.annotate.LabelBox;
+import io.edgetune.api.annotate.StaleRevisionException;
+import io.edgetune.api.annotate.Verdict;
 import io.edgetune.api.detect.Detection;
+import io.edgetune.trainer.LabelledImage;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.frame.FramePool;
 import io.edgetune.inference.engine.DetectorSettings;
@@ -277,5 +282,113 @@ public class CocoDatasetRealFramesTest {
         } catch (java.io.IOException expected) {
             assertTrue(expected.getMessage().contains("label map"));
         }
+    }
+
+    /** A frame's boxes as the trainer gets them: label and pixels to one decimal. */
+    private static List<String> described(List<Detection> boxes) {
+        List<String> out = new ArrayList<>();
+        for (Detection b : boxes) {
+            out.add(String.format(java.util.Locale.ROOT, "%d %s %.1f %.1f %.1f %.1f", b.classId(), b.label(), b.x(), b.y(), b.width(), b.height()));
+        }
+        return out;
+    }
+
+    private static LabelledImage trainedOn(CocoDataset d, SplitRule.Split split, CocoDataset.Sample s) {
+        return Retrainer.images(d, split).stream().filter(li -> li.jpeg().getFileName().toString().equals(s.fileName()))
+                .findFirst().orElseThrow(() -> new AssertionError(s.fileName() + " not in the " + split + " set"));
+    }
+
+    @Test
+    public void aPersonsBoxesReplaceTheTeachersInTrainingAndEvaluationAndSurviveAReopen() throws Exception {
+        Path root = freshDir("human");
+        CocoDataset d = CocoDataset.open(root, "plaza", labels, RULE);
+        add(d, FIRST);
+        CocoDataset.Sample train = null;
+        CocoDataset.Sample val = null;
+        for (CocoDataset.Sample s : d.samples()) {
+            SplitRule.Split split = RULE.splitOf(s.timestampMillis());
+            if (split == SplitRule.Split.TRAIN && train == null && s.annotations().size() >= 2) {
+                train = s;
+            } else if (split == SplitRule.Split.VAL && val == null && !s.annotations().isEmpty()) {
+                val = s;
+            }
+        }
+        assertNotNull("a training frame with two teacher boxes", train);
+        assertNotNull("a validation frame with teacher boxes", val);
+        List<String> teacherTrain = described(trainedOn(d, SplitRule.Split.TRAIN, train).truth());
+        assertFalse("before any edit the teacher's labels are trained on", teacherTrain.isEmpty());
+
+        // the person moves the first teacher box, relabels it Car, drops the rest and adds a Bicycle
+        CocoDataset.Annotation first = train.annotations().get(0);
+        List<LabelBox> edited = List.of(
+                new LabelBox("Car", first.x() + 5, first.y() + 3, first.width(), first.height(), 1f),
+                new LabelBox("Bicycle", 10, 20, 100.25f, 60, 1f));
+        assertEquals(1, d.saveHuman(train.imageId(), 0, edited));
+        List<String> expected = List.of(
+                String.format(java.util.Locale.ROOT, "%d Car %.1f %.1f %.1f %.1f", labels.indexOf("Car"), first.x() + 5, first.y() + 3,
+                        first.width(), first.height()),
+                labels.indexOf("Bicycle") + " Bicycle 10.0 20.0 100.3 60.0");
+        assertEquals("the training set holds the person's boxes", expected, described(trainedOn(d, SplitRule.Split.TRAIN, train).truth()));
+        // an empty save is a frame with nothing on it, in the validation set too
+        assertEquals(1, d.saveHuman(val.imageId(), 0, List.of()));
+        assertTrue(trainedOn(d, SplitRule.Split.VAL, val).truth().isEmpty());
+        long trainId = train.imageId();
+        CocoDataset.Labelled l = d.labelled(SplitRule.Split.TRAIN, false).stream().filter(x -> x.sample().imageId() == trainId)
+                .findFirst().orElseThrow();
+        assertTrue(l.reviewed());
+        assertEquals("the teacher's labels stay beside them", teacherTrain, described(l.teacher()));
+
+        // the COCO files say who labelled each frame and carry the person's boxes
+        Map<String, Object> doc = read(root.resolve("plaza"), "instances_train.json");
+        int personBoxes = 0;
+        for (Map<String, Object> img : list(doc, "images")) {
+            assertEquals(num(img, "id") == train.imageId() ? "person" : "teacher", img.get("labelled_by"));
+        }
+        for (Map<String, Object> a : list(doc, "annotations")) {
+            if (num(a, "image_id") == train.imageId()) {
+                personBoxes++;
+                assertTrue("ids of people's boxes are apart from the teacher's", num(a, "id") >= 1L << 41);
+            }
+        }
+        assertEquals(2, personBoxes);
+
+        // refused: stale revision, unknown class, outside the frame, not a number, under a pixel, unknown image
+        try {
+            d.saveHuman(train.imageId(), 0, edited);
+            fail("a stale revision was stored");
+        } catch (StaleRevisionException e) {
+            assertEquals(1, e.current());
+            assertEquals("frame " + train.imageId() + " was changed by someone else (it is at revision 1, you edited revision 0): "
+                    + "reload it to see their boxes, then edit again", e.getMessage());
+        }
+        for (LabelBox bad : List.of(new LabelBox("<b>Unicorn</b>", 1, 1, 10, 10, 1f), new LabelBox("???", 1, 1, 10, 10, 1f),
+                new LabelBox("Car", RealAssets.WIDTH - 5, 1, 10, 10, 1f), new LabelBox("Car", 1, -1, 10, 10, 1f),
+                new LabelBox("Car", Float.NaN, 1, 10, 10, 1f), new LabelBox("Car", 1, 1, 0.3f, 10, 1f),
+                new LabelBox("Car", 1, 1, Float.POSITIVE_INFINITY, 10, 1f))) {
+            try {
+                d.saveHuman(train.imageId(), 1, List.of(bad));
+                fail("stored " + bad);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("box 1: unknown class") || e.getMessage().startsWith("box 1 (Car) "));
+            }
+        }
+        try {
+            d.saveHuman(9999, 0, List.of());
+            fail("stored boxes of an unknown image");
+        } catch (java.util.NoSuchElementException e) {
+            assertEquals("no image 9999 in the dataset of plaza", e.getMessage());
+        }
+        assertEquals("one line per save, nothing for the refused ones", 2, Files.readAllLines(root.resolve("plaza").resolve("human.log")).size());
+
+        // a second save on the current revision wins; everything survives a reopen
+        assertEquals(2, d.saveHuman(train.imageId(), 1, edited.subList(0, 1)));
+        CocoDataset reopened = CocoDataset.open(root, "plaza", labels, RULE);
+        assertEquals(2, reopened.human(train.imageId()).orElseThrow().revision());
+        assertEquals(expected.subList(0, 1), described(trainedOn(reopened, SplitRule.Split.TRAIN, train).truth()));
+        assertTrue(trainedOn(reopened, SplitRule.Split.VAL, val).truth().isEmpty());
+        // a rejected frame stays out, reviewed or not
+        reopened.review(trainId, Verdict.REJECTED);
+        String file = train.fileName();
+        assertTrue(Retrainer.images(reopened, SplitRule.Split.TRAIN).stream().noneMatch(li -> li.jpeg().getFileName().toString().equals(file)));
     }
 }

@@ -133,6 +133,28 @@ public final class ModelJudge {
     }
 
     /**
+     * One model's full-frame pass over images, scored against their labels at the given per-class thresholds (by
+     * label; other classes at the gateway's threshold). For figures on a subset of the validation frames, e.g. the
+     * ones people reviewed; AP does not depend on the thresholds.
+     */
+    public Evaluation score(byte[] model, List<String> labels, List<LabelledImage> images, Map<String, Double> thresholds)
+            throws TrainingException {
+        DetectionEvaluation scored;
+        try (DetectorPass pass = new DetectorPass(model, TfliteFile.parse(model), List.of(), settings.anchors(), settings.threads())) {
+            scored = scoredPass(pass, images, labels, (phase, done, total) -> { }, () -> false);
+        }
+        float[] t = new float[labels.size()];
+        Arrays.fill(t, Float.NaN);
+        thresholds.forEach((label, v) -> {
+            int c = labels.indexOf(label);
+            if (c > 0 && v != null) {
+                t[c] = v.floatValue();
+            }
+        });
+        return evaluate(scored, labels, settings.scoreThreshold(), t);
+    }
+
+    /**
      * The threshold procedure: per tuned class, the score with the best F1 on the training frames (capped at
      * 0.95); classes without truths or detections there keep the gateway's threshold.
      */

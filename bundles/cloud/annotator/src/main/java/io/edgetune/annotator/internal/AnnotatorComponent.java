@@ -342,11 +342,17 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
             CocoDataset.Labelled l = all.get(k);
             CocoDataset.Sample s = l.sample();
             List<LabelBox> teacher = new ArrayList<>();
-            l.labels().forEach(b -> teacher.add(new LabelBox(b.label(), b.x(), b.y(), b.width(), b.height(), b.score())));
+            // the teacher's labels even where a person's boxes replace them, so the page can show both
+            l.teacher().forEach(b -> teacher.add(new LabelBox(b.label(), b.x(), b.y(), b.width(), b.height(), b.score())));
             List<LabelBox> edge = new ArrayList<>();
             s.edge().forEach(a -> edge.add(new LabelBox(labels.get(a.categoryId()), a.x(), a.y(), a.width(), a.height(), a.score())));
+            Optional<CocoDataset.Human> h = d.get().human(s.imageId());
+            List<LabelBox> human = new ArrayList<>();
+            h.ifPresent(p -> p.boxes().forEach(a -> human.add(new LabelBox(labels.get(a.categoryId()), a.x(), a.y(), a.width(),
+                    a.height(), a.score()))));
             out.add(new ReviewItem(s.imageId(), s.timestampMillis(), s.sequence(), s.width(), s.height(),
-                    d.get().rule().splitOf(s.timestampMillis()).key().replace("guard", "none"), l.verdict(), teacher, edge));
+                    d.get().rule().splitOf(s.timestampMillis()).key().replace("guard", "none"), l.verdict(), teacher, edge,
+                    human, h.map(CocoDataset.Human::revision).orElse(0)));
         }
         return out;
     }
@@ -370,6 +376,17 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
     public void review(String gateway, String camera, long imageId, Verdict verdict) throws IOException {
         CocoDataset d = find(gateway, camera).orElseThrow(() -> new IllegalArgumentException("no dataset " + gateway + "/" + camera));
         d.review(imageId, verdict);
+    }
+
+    @Override
+    public List<String> classes(String gateway, String camera) {
+        return find(gateway, camera).map(d -> d.labels().subList(1, d.labels().size())).orElse(List.of());
+    }
+
+    @Override
+    public int saveBoxes(String gateway, String camera, long imageId, int revision, List<LabelBox> boxes) throws IOException {
+        CocoDataset d = find(gateway, camera).orElseThrow(() -> new java.util.NoSuchElementException("no dataset " + gateway + "/" + camera));
+        return d.saveHuman(imageId, revision, boxes);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.edgetune.annotator.internal;
 
 import com.google.gson.stream.JsonWriter;
+import io.edgetune.api.annotate.LabelBox;
+import io.edgetune.api.annotate.StaleRevisionException;
 import io.edgetune.api.annotate.Verdict;
 import io.edgetune.api.detect.Detection;
 import java.io.IOException;
@@ -20,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * {dir}/annotations/instances_val.json         COCO, validation split
  * {dir}/samples.log                            append-only record of every sample and its labels
  * {dir}/labels.txt                             the label map the category ids index
+ * {dir}/human.log                              append-only record of the boxes people stored (one line per save)
  * </pre>
  * Ids are assigned in arrival order and written to the log, and the JSON files
  * are regenerated from the log, so adding samples never changes an existing
@@ -70,6 +75,7 @@ public final class CocoDataset {
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, Sample> byFile = new HashMap<>();
     private final Map<Long, Verdict> verdicts = new HashMap<>();
+    private final Map<Long, Human> human = new HashMap<>();
     private volatile LabelPolicy policy;
     private long nextAnnotationId = 1;
 
@@ -82,9 +88,23 @@ public final class CocoDataset {
     public record LabelPolicy(float finalThreshold, float matchIou, long maxGapMillis) {
     }
 
-    /** Labels of one sample as exported (the policy applied, rejected samples excluded by the caller). */
-    public record Labelled(Sample sample, List<Detection> labels, Verdict verdict) {
+    /**
+     * Labels of one sample as exported (the policy applied, rejected samples excluded by the caller).
+     *
+     * @param reviewed true when the labels are a person's boxes (they replace the teacher's), false for the teacher's
+     * @param teacher  the teacher's labels (the policy applied): {@code labels} unless reviewed
+     */
+    public record Labelled(Sample sample, List<Detection> labels, Verdict verdict, boolean reviewed, List<Detection> teacher) {
     }
+
+    /** The boxes a person stored for an image: the latest revision (1, 2, ...) and its boxes (ids unused, score 1). */
+    public record Human(int revision, long savedMillis, List<Annotation> boxes) {
+    }
+
+    /** Most boxes one person's save may hold. */
+    public static final int MAX_HUMAN_BOXES = 300;
+    /** Ids of people's boxes in the COCO files: derived from the image, above the filled-in ones. */
+    private static final long HUMAN_ID_BASE = 1L << 41;
 
     /** Ids of filled-in boxes: stable (derived from the image), far above the ids of stored boxes. */
     private static final long FILLED_ID_BASE = 1L << 40;
@@ -131,6 +151,18 @@ public final class CocoDataset {
             } catch (RuntimeException e) {
                 // one bad line must not hide the other verdicts
                 LOG.warn("{} line {} ignored (unreadable): {}", reviews, lineNo, line);
+            }
+        });
+        // human.log: imageId \t revision \t epoch ms \t boxes (category,x,y,w,h;...), the highest revision wins
+        Path people = dir.resolve("human.log");
+        readLog(people, (lineNo, line) -> {
+            String[] f = line.split("\t", -1);
+            try {
+                long id = Long.parseLong(f[0]);
+                Human h = new Human(Integer.parseInt(f[1]), Long.parseLong(f[2]), parseHumanBoxes(f[3]));
+                human.merge(id, h, (a, b) -> b.revision() >= a.revision() ? b : a);
+            } catch (RuntimeException e) {
+                LOG.warn("{} line {} ignored (unreadable): {}", people, lineNo, line);
             }
         });
         Path log = dir.resolve("samples.log");
@@ -186,6 +218,90 @@ public final class CocoDataset {
         return verdicts.getOrDefault(imageId, Verdict.PENDING);
     }
 
+    /** The boxes a person stored for the image, if any. */
+    public synchronized Optional<Human> human(long imageId) {
+        return Optional.ofNullable(human.get(imageId));
+    }
+
+    /**
+     * Stores a person's boxes for an image (appended to {@code human.log}) and rewrites the COCO files: from now on
+     * they are the image's labels in training and evaluation. Boxes must lie inside the frame (refused, not
+     * clipped: the page never sends one outside, so such a box is a client error worth saying), be at least one
+     * pixel wide and high, and name a class of the label map (not the background).
+     *
+     * @param revision the revision the person edited (0 for the teacher's labels)
+     * @return the new revision
+     * @throws NoSuchElementException   for an unknown image
+     * @throws IllegalArgumentException for a refused box (the message says which and why)
+     * @throws StaleRevisionException   when the image's revision is no longer {@code revision}
+     */
+    public synchronized int saveHuman(long imageId, int revision, List<LabelBox> boxes) throws IOException {
+        Sample s = samples.stream().filter(x -> x.imageId() == imageId).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no image " + imageId + " in the dataset of " + cameraId));
+        Human now = human.get(imageId);
+        int current = now == null ? 0 : now.revision();
+        if (revision != current) {
+            throw new StaleRevisionException("frame " + imageId + " was changed by someone else (it is at revision " + current
+                    + ", you edited revision " + revision + "): reload it to see their boxes, then edit again", current);
+        }
+        if (boxes.size() > MAX_HUMAN_BOXES) {
+            throw new IllegalArgumentException(boxes.size() + " boxes on one frame; at most " + MAX_HUMAN_BOXES);
+        }
+        List<Annotation> anns = new ArrayList<>(boxes.size());
+        for (int k = 0; k < boxes.size(); k++) {
+            LabelBox b = boxes.get(k);
+            String what = "box " + (k + 1);
+            int c = b.label() == null ? -1 : labels.indexOf(b.label());
+            if (c < 1) {
+                throw new IllegalArgumentException(what + ": unknown class '" + b.label() + "'; the model's classes are "
+                        + labels.subList(1, labels.size()));
+            }
+            if (!Float.isFinite(b.x()) || !Float.isFinite(b.y()) || !Float.isFinite(b.width()) || !Float.isFinite(b.height())) {
+                throw new IllegalArgumentException(what + " (" + b.label() + ") has a coordinate that is not a number");
+            }
+            float x = tenths(b.x());
+            float y = tenths(b.y());
+            float w = tenths(b.width());
+            float h = tenths(b.height());
+            if (w < 1 || h < 1) {
+                throw new IllegalArgumentException(what + " (" + b.label() + ") is smaller than a pixel (" + w + " x " + h + ")");
+            }
+            if (x < 0 || y < 0 || x + w > s.width() || y + h > s.height()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "%s (%s) at x %.1f y %.1f, %.1f x %.1f lies outside the %d x %d frame", what, b.label(), x, y, w, h,
+                        s.width(), s.height()));
+            }
+            anns.add(new Annotation(0, c, x, y, w, h, 1f));
+        }
+        Human h = new Human(current + 1, System.currentTimeMillis(), List.copyOf(anns));
+        StringBuilder line = new StringBuilder(32 + anns.size() * 32);
+        line.append(imageId).append('\t').append(h.revision()).append('\t').append(h.savedMillis()).append('\t');
+        for (int k = 0; k < anns.size(); k++) {
+            Annotation a = anns.get(k);
+            line.append(k > 0 ? ";" : "").append(a.categoryId()).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f,%.1f,%.1f,%.1f", a.x(), a.y(), a.width(), a.height()));
+        }
+        append(dir.resolve("human.log"), line.toString());
+        human.put(imageId, h);
+        export();
+        return h.revision();
+    }
+
+    private static List<Annotation> parseHumanBoxes(String field) {
+        List<Annotation> out = new ArrayList<>();
+        if (!field.isEmpty()) {
+            for (String a : field.split(";")) {
+                String[] v = a.split(",");
+                if (v.length != 5) {
+                    throw new IllegalArgumentException("box '" + a + "' needs 5 values");
+                }
+                out.add(new Annotation(0, Integer.parseInt(v[0]), Float.parseFloat(v[1]), Float.parseFloat(v[2]),
+                        Float.parseFloat(v[3]), Float.parseFloat(v[4]), 1f));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * The samples of a split (all splits when null) in time order with their
      * labels as exported; rejected samples are left out unless asked for.
@@ -215,7 +331,9 @@ public final class CocoDataset {
                         ? detections(next.annotations()) : null;
                 labels = check.apply(before, own, after).labels();
             }
-            out.add(new Labelled(s, labels, v));
+            // a person's boxes take precedence over whatever the teacher and the temporal check say
+            Human person = human.get(s.imageId());
+            out.add(new Labelled(s, person != null ? detections(person.boxes()) : labels, v, person != null, labels));
         }
         return out;
     }
@@ -378,7 +496,8 @@ public final class CocoDataset {
                         .name("date_captured").value(Instant.ofEpochMilli(s.timestampMillis()).toString())
                         .name("camera_id").value(cameraId).name("timestamp_ms").value(s.timestampMillis())
                         .name("frame_sequence").value(s.sequence())
-                        .name("review").value(l.verdict().name().toLowerCase(Locale.ROOT)).endObject();
+                        .name("review").value(l.verdict().name().toLowerCase(Locale.ROOT))
+                        .name("labelled_by").value(l.reviewed() ? "person" : "teacher").endObject();
             }
             j.endArray();
             j.name("annotations").beginArray();
@@ -386,7 +505,7 @@ public final class CocoDataset {
                 Sample s = l.sample();
                 int filled = 0;
                 for (Detection d : l.labels()) {
-                    long id = storedId(s, d);
+                    long id = l.reviewed() ? HUMAN_ID_BASE + s.imageId() * 1000 + filled++ : storedId(s, d);
                     if (id < 0) {
                         id = FILLED_ID_BASE + s.imageId() * 1000 + filled++;
                     }

@@ -244,11 +244,12 @@ public final class Retrainer implements AutoCloseable {
         metrics.put("train.epochs", (double) r.epochs());
         metrics.put("train.ms", (double) r.trainMillis());
         r.thresholds().forEach((label, t) -> metrics.put("threshold." + label, t));
+        String reviewed = reviewedFigures(d, base, r, metrics);
         v.baseThresholds().forEach((label, t) -> metrics.put("base.threshold." + label, t));
         TrainingStatus s = status;
         status = new TrainingStatus("EVALUATING", gateway, camera, s.epoch(), s.epochs(), s.loss(), 0, s.startedMillis(),
                 System.currentTimeMillis(), Map.copyOf(metrics), null, String.format(java.util.Locale.ROOT,
-                "%s", gains(v, gatewayVersion)));
+                "%s; %s", gains(v, gatewayVersion), reviewed));
         JsonObject record = new JsonObject();
         record.addProperty("time", System.currentTimeMillis());
         record.addProperty("gateway", gateway);
@@ -256,6 +257,7 @@ public final class Retrainer implements AutoCloseable {
         record.addProperty("base", gatewayVersion);
         record.add("metrics", figures(metrics));
         record.addProperty("judged", gains(v, gatewayVersion));
+        record.addProperty("reviewed", reviewed);
         if (!v.publishable()) {
             record.addProperty("outcome", "not better than the gateway's model: not published");
             appendRound(d, record);
@@ -390,13 +392,65 @@ public final class Retrainer implements AutoCloseable {
         e.ap50PerClass().forEach((label, ap) -> m.put(prefix + ".ap50." + label, ap));
     }
 
-    private static List<LabelledImage> images(CocoDataset d, SplitRule.Split split) {
+    /**
+     * The frames of a split as a round trains or evaluates on them: rejected frames left out, a person's boxes in
+     * place of the teacher's labels where the frame was reviewed.
+     */
+    public static List<LabelledImage> images(CocoDataset d, SplitRule.Split split) {
+        return images(d, split, null);
+    }
+
+    /** As {@link #images(CocoDataset, SplitRule.Split)}, only the reviewed (true) or the teacher-labelled (false) frames; null: all. */
+    static List<LabelledImage> images(CocoDataset d, SplitRule.Split split, Boolean reviewed) {
         List<LabelledImage> out = new ArrayList<>();
         for (CocoDataset.Labelled l : d.labelled(split, false)) {
+            if (reviewed != null && l.reviewed() != reviewed) {
+                continue;
+            }
             List<Detection> truth = l.labels();
             out.add(new LabelledImage(d.directory().resolve("images").resolve(l.sample().fileName()), truth));
         }
         return out;
+    }
+
+    /**
+     * The round's figures on reviewed frames: {@code reviewed.train.images} and {@code reviewed.val.images} (frames
+     * whose person's boxes the round used); with reviewed validation frames, both models (at their chosen
+     * thresholds) once more on those frames against the person's boxes ({@code reviewed.base.*},
+     * {@code reviewed.retrained.*}) and on the other validation frames against the teacher ({@code teacher.base.*},
+     * {@code teacher.retrained.*}). Without any, the judged figures are all against the teacher: {@code teacher.*}
+     * repeat them and no {@code reviewed.*.ap50} is reported. Returns the same for people, in one sentence.
+     */
+    private String reviewedFigures(CocoDataset d, Path base, TrainingResult r, Map<String, Double> metrics)
+            throws IOException, TrainingException {
+        int train = images(d, SplitRule.Split.TRAIN, true).size();
+        List<LabelledImage> reviewedVal = images(d, SplitRule.Split.VAL, true);
+        metrics.put("reviewed.train.images", (double) train);
+        metrics.put("reviewed.val.images", (double) reviewedVal.size());
+        ModelJudge.Verdict v = r.verdict();
+        if (reviewedVal.isEmpty()) {
+            metrics.put("teacher.base.ap50", v.baseTuned().ap50());
+            metrics.put("teacher.retrained.ap50", v.candidate().ap50());
+            return train + " reviewed training frames used; no reviewed validation frames (AP@0.5 is against the teacher only)";
+        }
+        ModelJudge judge = new ModelJudge(settings.trainer());
+        byte[] baseBytes = Files.readAllBytes(base);
+        Evaluation rb = judge.score(baseBytes, settings.labels(), reviewedVal, v.baseThresholds());
+        Evaluation rr = judge.score(r.model(), settings.labels(), reviewedVal, v.candidateThresholds());
+        put(metrics, "reviewed.base", rb);
+        put(metrics, "reviewed.retrained", rr);
+        List<LabelledImage> teacherVal = images(d, SplitRule.Split.VAL, false);
+        String teacherPart = "no validation frames labelled by the teacher alone";
+        if (!teacherVal.isEmpty()) {
+            Evaluation tb = judge.score(baseBytes, settings.labels(), teacherVal, v.baseThresholds());
+            Evaluation tr = judge.score(r.model(), settings.labels(), teacherVal, v.candidateThresholds());
+            put(metrics, "teacher.base", tb);
+            put(metrics, "teacher.retrained", tr);
+            teacherPart = String.format(java.util.Locale.ROOT, "against the teacher on %d other validation frames %.3f -> %.3f",
+                    teacherVal.size(), tb.ap50(), tr.ap50());
+        }
+        return String.format(java.util.Locale.ROOT, "%d reviewed training frames used; AP@0.5 on %d reviewed validation frames "
+                + "%.3f -> %.3f, %s", train, reviewedVal.size(), rb.ap50(), rr.ap50(), teacherPart);
     }
 
     /** The model and its manifest in the annotator's store, where the next round finds its base. */

@@ -7,6 +7,7 @@ import io.edgetune.api.annotate.AnnotatorService;
 import io.edgetune.api.annotate.DatasetSummary;
 import io.edgetune.api.annotate.LabelBox;
 import io.edgetune.api.annotate.ReviewItem;
+import io.edgetune.api.annotate.StaleRevisionException;
 import io.edgetune.api.annotate.TrainingStatus;
 import io.edgetune.api.annotate.Verdict;
 import java.io.ByteArrayOutputStream;
@@ -16,10 +17,12 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -37,11 +40,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/items?gateway=&camera=&offset=&limit=}</li>
  * <li>{@code GET /api/image?gateway=&camera=&id=} (image/jpeg)</li>
  * <li>{@code POST /api/review} {@code {"gateway","camera","id","verdict"}}</li>
+ * <li>{@code POST /api/boxes} {@code {"gateway","camera","id","revision","boxes":[{"label","x","y","width","height"}]}}</li>
  * <li>{@code GET /api/training}, {@code POST /api/train} {@code {"gateway","camera"}}</li>
  * </ul>
  * Errors are JSON {@code {"error": "..."}}: 400 malformed input, 404 unknown
  * dataset or image, 415 a POST that is not application/json (which also keeps
- * other sites' plain form posts out), 503 when no annotator runs.
+ * other sites' plain form posts out), 409 a stale revision of a frame's boxes, 503 when no annotator runs.
  */
 final class ReviewServlet extends HttpServlet {
 
@@ -49,6 +53,9 @@ final class ReviewServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewServlet.class);
     static final String NOT_RUNNING = "annotator not running";
     private static final int MAX_BODY = 4096;
+    /** A frame's boxes: at most 300 boxes of about 90 bytes each, plus room. */
+    static final int MAX_BOXES_BODY = 64 * 1024;
+    private static final int MAX_LABEL = 100;
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html",
             "/index.html", "index.html",
@@ -66,13 +73,24 @@ final class ReviewServlet extends HttpServlet {
     }
 
     /** A request the servlet refuses, with its status and a reason for people. */
-    static final class Refused extends Exception {
+    static class Refused extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
 
         Refused(int status, String message) {
             super(message, null, false, false);
             this.status = status;
+        }
+    }
+
+    /** A save on a stale revision: 409 with the frame's current revision. */
+    static final class Conflict extends Refused {
+        private static final long serialVersionUID = 1L;
+        final int current;
+
+        Conflict(String message, int current) {
+            super(409, message);
+            this.current = current;
         }
     }
 
@@ -111,7 +129,11 @@ final class ReviewServlet extends HttpServlet {
                 }
                 case "/api/review" -> {
                     requireMethod(req, "POST");
-                    sendJson(resp, 200, review(service(), readBody(req)));
+                    sendJson(resp, 200, review(service(), readFlat(readBody(req, MAX_BODY))));
+                }
+                case "/api/boxes" -> {
+                    requireMethod(req, "POST");
+                    sendJson(resp, 200, boxes(service(), readBody(req, MAX_BOXES_BODY)));
                 }
                 case "/api/training" -> {
                     requireMethod(req, "GET");
@@ -119,10 +141,12 @@ final class ReviewServlet extends HttpServlet {
                 }
                 case "/api/train" -> {
                     requireMethod(req, "POST");
-                    train(service(), readBody(req), resp);
+                    train(service(), readFlat(readBody(req, MAX_BODY)), resp);
                 }
                 default -> throw new Refused(404, "no such API: " + path);
             }
+        } catch (Conflict c) {
+            sendError(resp, 409, c.getMessage(), c.current);
         } catch (Refused r) {
             sendError(resp, r.status, r.getMessage());
         } catch (IOException e) {
@@ -190,6 +214,11 @@ final class ReviewServlet extends HttpServlet {
         return json(w -> {
             w.beginObject().name("dataset");
             writeSummary(w, d);
+            w.name("classes").beginArray();
+            for (String c : s.classes(gateway, camera)) {
+                w.value(c);
+            }
+            w.endArray();
             w.name("offset").value(offset).name("limit").value(limit).name("items").beginArray();
             for (ReviewItem it : items) {
                 w.beginObject()
@@ -202,6 +231,8 @@ final class ReviewServlet extends HttpServlet {
                         .name("verdict").value(it.verdict() == null ? Verdict.PENDING.name() : it.verdict().name());
                 writeBoxes(w.name("teacher"), it.teacher());
                 writeBoxes(w.name("edge"), it.edge());
+                writeBoxes(w.name("human"), it.human());
+                w.name("revision").value(it.revision());
                 w.endObject();
             }
             w.endArray().endObject();
@@ -265,6 +296,117 @@ final class ReviewServlet extends HttpServlet {
         });
     }
 
+    /** Stores a person's boxes for a frame; the annotator checks them against the frame and the label map. */
+    static String boxes(AnnotatorService s, String text) throws Refused, IOException {
+        BoxesRequest b;
+        try {
+            b = readBoxes(text);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, "malformed boxes: " + e.getMessage());
+        }
+        summary(s, b.gateway, b.camera);
+        int revision;
+        try {
+            revision = s.saveBoxes(b.gateway, b.camera, b.id, b.revision, b.boxes);
+        } catch (StaleRevisionException e) {
+            throw new Conflict(e.getMessage(), e.current());
+        } catch (NoSuchElementException e) {
+            throw new Refused(404, e.getMessage() == null ? "unknown dataset or image" : e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, "boxes not stored: " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new Refused(501, "this annotator does not store edited boxes");
+        }
+        DatasetSummary d = summary(s, b.gateway, b.camera);
+        return json(w -> {
+            w.beginObject().name("id").value(b.id).name("revision").value(revision).name("boxes").value(b.boxes.size())
+                    .name("dataset");
+            writeSummary(w, d);
+            w.endObject();
+        });
+    }
+
+    /** What {@code POST api/boxes} carries. */
+    record BoxesRequest(String gateway, String camera, long id, int revision, List<LabelBox> boxes) {
+    }
+
+    /**
+     * Reads {@code {"gateway","camera","id","revision","boxes":[{"label","x","y","width","height"}]}} strictly:
+     * every field once and required, no other field, finite numbers only, labels at most 100 characters, at most
+     * 300 boxes (the annotator's own limit too).
+     *
+     * @throws IllegalArgumentException with a short reason
+     */
+    static BoxesRequest readBoxes(String text) {
+        try {
+            JsonReader r = new JsonReader(new StringReader(text));
+            Map<String, Object> f = new LinkedHashMap<>();
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                if (f.containsKey(key)) {
+                    throw new IllegalArgumentException("field '" + key + "' given twice");
+                }
+                switch (key) {
+                    case "gateway", "camera" -> f.put(key, r.nextString());
+                    case "id" -> f.put(key, r.nextLong());
+                    case "revision" -> f.put(key, r.nextInt());
+                    case "boxes" -> f.put(key, readBoxList(r));
+                    default -> throw new IllegalArgumentException("unknown field '" + key + "'");
+                }
+            }
+            r.endObject();
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException("text after the object");
+            }
+            for (String k : List.of("gateway", "camera", "id", "revision", "boxes")) {
+                if (!f.containsKey(k)) {
+                    throw new IllegalArgumentException("missing field '" + k + "'");
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<LabelBox> boxes = (List<LabelBox>) f.get("boxes");
+            return new BoxesRequest((String) f.get("gateway"), (String) f.get("camera"), (Long) f.get("id"),
+                    (Integer) f.get("revision"), boxes);
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private static List<LabelBox> readBoxList(JsonReader r) throws IOException {
+        List<LabelBox> out = new ArrayList<>();
+        r.beginArray();
+        while (r.hasNext()) {
+            if (out.size() == 300) {
+                throw new IllegalArgumentException("more than 300 boxes");
+            }
+            String label = null;
+            double[] v = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+            r.beginObject();
+            while (r.hasNext()) {
+                String key = r.nextName();
+                switch (key) {
+                    case "label" -> label = r.nextString();
+                    case "x" -> v[0] = r.nextDouble();
+                    case "y" -> v[1] = r.nextDouble();
+                    case "width" -> v[2] = r.nextDouble();
+                    case "height" -> v[3] = r.nextDouble();
+                    default -> throw new IllegalArgumentException("unknown field '" + key + "' in box " + (out.size() + 1));
+                }
+            }
+            r.endObject();
+            if (label == null || Double.isNaN(v[0]) || Double.isNaN(v[1]) || Double.isNaN(v[2]) || Double.isNaN(v[3])) {
+                throw new IllegalArgumentException("box " + (out.size() + 1) + " needs label, x, y, width and height");
+            }
+            if (label.length() > MAX_LABEL) {
+                throw new IllegalArgumentException("label of box " + (out.size() + 1) + " is longer than " + MAX_LABEL + " characters");
+            }
+            out.add(new LabelBox(label, (float) v[0], (float) v[1], (float) v[2], (float) v[3], 1f));
+        }
+        r.endArray();
+        return out;
+    }
+
     private static void train(AnnotatorService s, Map<String, String> body, HttpServletResponse resp) throws Refused, IOException {
         String gateway = required(body.get("gateway"), "gateway");
         String camera = required(body.get("camera"), "camera");
@@ -313,29 +455,34 @@ final class ReviewServlet extends HttpServlet {
 
     // ---- input ----
 
-    private static Map<String, String> readBody(HttpServletRequest req) throws Refused, IOException {
+    private static Map<String, String> readFlat(String text) throws Refused {
+        try {
+            return readFlatObject(text);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, "malformed JSON: " + e.getMessage());
+        }
+    }
+
+    /** The body of a JSON POST as text, at most {@code max} bytes. */
+    private static String readBody(HttpServletRequest req, int max) throws Refused, IOException {
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new Refused(415, "send the request as application/json");
         }
-        if (req.getContentLengthLong() > MAX_BODY) {
-            throw new Refused(413, "request body over " + MAX_BODY + " bytes");
+        if (req.getContentLengthLong() > max) {
+            throw new Refused(413, "request body over " + max + " bytes");
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
         try (InputStream in = req.getInputStream()) {
             byte[] chunk = new byte[1024];
             for (int n; (n = in.read(chunk)) > 0; ) {
-                if (buf.size() + n > MAX_BODY) {
-                    throw new Refused(413, "request body over " + MAX_BODY + " bytes");
+                if (buf.size() + n > max) {
+                    throw new Refused(413, "request body over " + max + " bytes");
                 }
                 buf.write(chunk, 0, n);
             }
         }
-        try {
-            return readFlatObject(buf.toString(StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new Refused(400, "malformed JSON: " + e.getMessage());
-        }
+        return buf.toString(StandardCharsets.UTF_8);
     }
 
     /**
@@ -464,12 +611,23 @@ final class ReviewServlet extends HttpServlet {
     }
 
     private static void sendError(HttpServletResponse resp, int status, String message) throws IOException {
+        sendError(resp, status, message, -1);
+    }
+
+    /** The error as JSON; a conflict also says the frame's current revision. */
+    private static void sendError(HttpServletResponse resp, int status, String message, int revision) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         resp.reset();
         resp.setHeader("X-Content-Type-Options", "nosniff");
         resp.setHeader("Cache-Control", "no-store");
-        sendJson(resp, status, json(w -> w.beginObject().name("error").value(message).endObject()));
+        sendJson(resp, status, json(w -> {
+            w.beginObject().name("error").value(message);
+            if (revision >= 0) {
+                w.name("revision").value(revision);
+            }
+            w.endObject();
+        }));
     }
 }

@@ -41,7 +41,9 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -54,8 +56,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * io.edgetune.annotator.Annotator): a gateway publishes real samples of
  * vtest.avi with its real boxes to a real broker (Moquette), the annotator
  * labels them with its teacher on the real model, and the page in a headless
- * chromium shows, rejects and retrains what the annotator has.
+ * chromium shows, rejects and retrains what the annotator has, and a person's
+ * box edits (BoxEditing) reach the next round's training set.
  */
+// the first test expects no round yet (its panel waits for one); the box-editing test runs a round of its own after it
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class RealAnnotatorReviewTest {
 
     private static final String GATEWAY = "gw-real";
@@ -247,6 +252,35 @@ public class RealAnnotatorReviewTest {
 
     private static String text(String id) {
         return browser.findElement(By.id(id)).getText();
+    }
+
+    static ChromeDriver browser() {
+        return browser;
+    }
+
+    static ReviewServer server() {
+        return server;
+    }
+
+    static AnnotatorComponent annotator() {
+        return annotator;
+    }
+
+    static Path work() {
+        return WORK;
+    }
+
+    static String gateway() {
+        return GATEWAY;
+    }
+
+    static String camera() {
+        return CAMERA;
+    }
+
+    @Test
+    public void whatAPersonEditsIsStoredRefusedWhenHostileAndTrainedOn() throws Exception {
+        new BoxEditing(this).run();
     }
 
     private static WebElement row() {
