@@ -54,7 +54,7 @@ public class ReviewBundleInFelixTest {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, Paths.get("target", "felix-cache").toAbsolutePath().toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.edgetune.api.annotate;version=1.0.0,"
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.edgetune.api.annotate;version=1.1.0,"
                 + "org.eclipse.kura.configuration;version=1.2.0,org.slf4j;version=1.7.36");
         config.put("org.osgi.service.http.port", Integer.toString(port));
         config.put("org.apache.felix.http.host", "127.0.0.1");
