@@ -110,7 +110,15 @@ final class BoxEditing {
         assertEquals("moved down by 24 screen px", Math.min(dragged.y() + 24 / scale, frame.height() - dragged.height()), moved.y(), 1.0);
         assertEquals("size kept", dragged.width(), moved.width(), 0.01);
         assertEquals(dragged.label(), moved.label());
-        expected.set(m, moved);
+        // ... and resize it from its bottom-right handle (it stays selected after the drag) by (20, 16) screen pixels
+        new Actions(browser).moveToElement(browser.findElement(By.cssSelector("#editor-svg rect.handle.se[data-index='" + m + "']")))
+                .clickAndHold().moveByOffset(10, 8).moveByOffset(10, 8).release().perform();
+        EBox resized = boxes().get(m);
+        assertEquals("top-left corner kept", moved.x(), resized.x(), 0.01);
+        assertEquals(moved.y(), resized.y(), 0.01);
+        assertEquals("wider by 20 screen px", Math.min(moved.width() + 20 / scale, frame.width() - moved.x()), resized.width(), 1.0);
+        assertEquals("higher by 16 screen px", Math.min(moved.height() + 16 / scale, frame.height() - moved.y()), resized.height(), 1.0);
+        expected.set(m, resized);
         assertEquals(expected, boxes());
 
         // 2. relabel another box with the class picker (the page offers the model's classes only); Tab selects boxes
@@ -192,7 +200,7 @@ final class BoxEditing {
         }
         assertEquals(edited, truth);
         assertFalse("the deleted teacher box is not trained on", truth.contains(deleted));
-        System.out.printf("frame %d: %d teacher labels -> %d reviewed boxes (moved, relabelled Car, deleted, added Person); "
+        System.out.printf("frame %d: %d teacher labels -> %d reviewed boxes (moved and resized, relabelled, deleted, added Person); "
                 + "training set truth %s%n", id, frame.teacher().size(), truth.size(), truth);
 
         hostileInput(id, frame, edited);
@@ -386,7 +394,10 @@ final class BoxEditing {
 
     private List<EBox> boxes() {
         List<EBox> out = new ArrayList<>();
-        for (WebElement r : browser.findElements(By.cssSelector("#editor-svg rect.ebox"))) {
+        // in the editor's order (data-index): the selected box is drawn last, above the others
+        List<WebElement> rects = new ArrayList<>(browser.findElements(By.cssSelector("#editor-svg rect.ebox")));
+        rects.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.getAttribute("data-index"))));
+        for (WebElement r : rects) {
             out.add(new EBox(r.getAttribute("data-label"), num(r, "x"), num(r, "y"), num(r, "width"), num(r, "height")));
         }
         return out;

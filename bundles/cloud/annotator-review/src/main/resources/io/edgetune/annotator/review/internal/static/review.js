@@ -278,6 +278,7 @@
     const svg = ed.svg;
     svg.replaceChildren();
     const hs = Math.max(6, ed.item.width / 90);
+    let top = null;
     ed.boxes.forEach((b, i) => {
       const g = svgEl('g', { class: i === ed.selected ? 'ebox selected' : 'ebox' });
       g.dataset.index = String(i);
@@ -296,9 +297,12 @@
           h.dataset.corner = corner;
           g.appendChild(h);
         }
+        top = g;
       }
       svg.appendChild(g);
     });
+    // the selected box above the others, so that its handles can always be grabbed
+    if (top !== null) svg.appendChild(top);
     const state = $('editor-state');
     state.textContent = ed.boxes.length + ' boxes · ' + (ed.revision > 0 ? 'reviewed, revision ' + ed.revision : 'teacher\'s labels, not reviewed')
       + (ed.dirty ? ' · unsaved changes' : '');
