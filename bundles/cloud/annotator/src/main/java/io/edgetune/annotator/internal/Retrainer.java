@@ -210,8 +210,11 @@ public final class Retrainer implements AutoCloseable {
         if (d == null) {
             throw new IllegalStateException("no dataset for " + gateway + "/" + camera);
         }
-        List<LabelledImage> train = images(d, SplitRule.Split.TRAIN);
-        List<LabelledImage> val = images(d, SplitRule.Split.VAL);
+        // one read per split, so that the reviewed figures count exactly the frames the round used
+        Frames trainFrames = frames(d, SplitRule.Split.TRAIN);
+        Frames valFrames = frames(d, SplitRule.Split.VAL);
+        List<LabelledImage> train = trainFrames.all();
+        List<LabelledImage> val = valFrames.all();
         if (train.isEmpty() || val.isEmpty()) {
             throw new IllegalStateException("need labelled frames in both splits, have " + train.size() + " training and "
                     + val.size() + " validation frames");
@@ -244,7 +247,7 @@ public final class Retrainer implements AutoCloseable {
         metrics.put("train.epochs", (double) r.epochs());
         metrics.put("train.ms", (double) r.trainMillis());
         r.thresholds().forEach((label, t) -> metrics.put("threshold." + label, t));
-        String reviewed = reviewedFigures(d, base, r, metrics);
+        String reviewed = reviewedFigures(trainFrames.reviewed().size(), valFrames, base, r, metrics);
         v.baseThresholds().forEach((label, t) -> metrics.put("base.threshold." + label, t));
         TrainingStatus s = status;
         status = new TrainingStatus("EVALUATING", gateway, camera, s.epoch(), s.epochs(), s.loss(), 0, s.startedMillis(),
@@ -397,20 +400,24 @@ public final class Retrainer implements AutoCloseable {
      * place of the teacher's labels where the frame was reviewed.
      */
     public static List<LabelledImage> images(CocoDataset d, SplitRule.Split split) {
-        return images(d, split, null);
+        return frames(d, split).all();
     }
 
-    /** As {@link #images(CocoDataset, SplitRule.Split)}, only the reviewed (true) or the teacher-labelled (false) frames; null: all. */
-    static List<LabelledImage> images(CocoDataset d, SplitRule.Split split, Boolean reviewed) {
-        List<LabelledImage> out = new ArrayList<>();
+    /** A split's frames as a round uses them, and the same frames parted into reviewed and teacher-labelled ones. */
+    record Frames(List<LabelledImage> all, List<LabelledImage> reviewed, List<LabelledImage> teacher) {
+    }
+
+    static Frames frames(CocoDataset d, SplitRule.Split split) {
+        List<LabelledImage> all = new ArrayList<>();
+        List<LabelledImage> reviewed = new ArrayList<>();
+        List<LabelledImage> teacher = new ArrayList<>();
         for (CocoDataset.Labelled l : d.labelled(split, false)) {
-            if (reviewed != null && l.reviewed() != reviewed) {
-                continue;
-            }
             List<Detection> truth = l.labels();
-            out.add(new LabelledImage(d.directory().resolve("images").resolve(l.sample().fileName()), truth));
+            LabelledImage li = new LabelledImage(d.directory().resolve("images").resolve(l.sample().fileName()), truth);
+            all.add(li);
+            (l.reviewed() ? reviewed : teacher).add(li);
         }
-        return out;
+        return new Frames(all, reviewed, teacher);
     }
 
     /**
@@ -421,10 +428,9 @@ public final class Retrainer implements AutoCloseable {
      * {@code teacher.retrained.*}). Without any, the judged figures are all against the teacher: {@code teacher.*}
      * repeat them and no {@code reviewed.*.ap50} is reported. Returns the same for people, in one sentence.
      */
-    private String reviewedFigures(CocoDataset d, Path base, TrainingResult r, Map<String, Double> metrics)
+    private String reviewedFigures(int train, Frames val, Path base, TrainingResult r, Map<String, Double> metrics)
             throws IOException, TrainingException {
-        int train = images(d, SplitRule.Split.TRAIN, true).size();
-        List<LabelledImage> reviewedVal = images(d, SplitRule.Split.VAL, true);
+        List<LabelledImage> reviewedVal = val.reviewed();
         metrics.put("reviewed.train.images", (double) train);
         metrics.put("reviewed.val.images", (double) reviewedVal.size());
         ModelJudge.Verdict v = r.verdict();
@@ -439,7 +445,7 @@ public final class Retrainer implements AutoCloseable {
         Evaluation rr = judge.score(r.model(), settings.labels(), reviewedVal, v.candidateThresholds());
         put(metrics, "reviewed.base", rb);
         put(metrics, "reviewed.retrained", rr);
-        List<LabelledImage> teacherVal = images(d, SplitRule.Split.VAL, false);
+        List<LabelledImage> teacherVal = val.teacher();
         String teacherPart = "no validation frames labelled by the teacher alone";
         if (!teacherVal.isEmpty()) {
             Evaluation tb = judge.score(baseBytes, settings.labels(), teacherVal, v.baseThresholds());
