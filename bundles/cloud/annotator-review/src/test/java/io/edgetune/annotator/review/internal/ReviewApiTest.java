@@ -143,6 +143,27 @@ public class ReviewApiTest {
     }
 
     @Test
+    public void boxesAreReadStrictlyAndAServiceThatCannotStoreThemSaysSo() throws Exception {
+        String gw = RealReviewData.GATEWAY;
+        String head = "{\"gateway\":\"" + gw + "\",\"camera\":\"plaza\",\"id\":" + firstId + ",\"revision\":0,\"boxes\":";
+        String box = "{\"label\":\"Person\",\"x\":1,\"y\":2,\"width\":30,\"height\":60}";
+        assertError(post("/api/boxes", "application/x-www-form-urlencoded", head + "[" + box + "]}"), 415, "application/json");
+        assertError(get("/api/boxes"), 405, "use POST");
+        assertError(post("/api/boxes", "application/json", head + "[" + box.replace("\"x\":1", "\"x\":\"left\"") + "]}"), 400, "malformed boxes");
+        assertError(post("/api/boxes", "application/json", head + "[" + box.replace("\"x\":1,", "") + "]}"), 400,
+                "box 1 needs label, x, y, width and height");
+        assertError(post("/api/boxes", "application/json", head + "[" + box + "],\"id\":3}"), 400, "field 'id' given twice");
+        assertError(post("/api/boxes", "application/json", head.replace(",\"revision\":0", "") + "[" + box + "]}"), 400,
+                "missing field 'revision'");
+        assertError(post("/api/boxes", "application/json", head + "[" + box + "]} []"), 400, "malformed boxes");
+        assertError(post("/api/boxes", "application/json", head.replace("\"plaza\"", "\"elsewhere\"") + "[" + box + "]}"), 404,
+                "no dataset " + gw + "/elsewhere");
+        // this stand-in has no box store (the annotator's own service has; RealAnnotatorReviewTest)
+        assertError(post("/api/boxes", "application/json", head + "[" + box + "]}"), 501, "does not store edited boxes");
+        assertEquals(0, service.items(gw, RealReviewData.CAMERA, 0, 1).get(0).revision());
+    }
+
+    @Test
     public void acceptingAFrameIsStoredAndAnswersTheNewCounts() throws Exception {
         long id = service.items(RealReviewData.GATEWAY, RealReviewData.CAMERA, 5, 1).get(0).imageId();
         HttpResponse<String> r = post("/api/review", "application/json; charset=utf-8",
