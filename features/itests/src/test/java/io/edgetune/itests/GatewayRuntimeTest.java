@@ -321,6 +321,104 @@ public class GatewayRuntimeTest {
         }
     }
 
+    /**
+     * Per-camera models in the running gateway: a second camera plays the sample video too, both unpaced; a
+     * different model is activated for the first camera only while both run. The second camera keeps the
+     * default model on every frame, and every frame either camera sends to the detector comes out as
+     * detections or is counted as dropped.
+     */
+    @Test
+    public void aModelForOneCameraLeavesTheOtherCamerasModelAndCountsEveryFrame() throws Exception {
+        String other = "itest-b";
+        ServiceReference<io.edgetune.api.model.ModelRegistry> rr = context.getServiceReference(io.edgetune.api.model.ModelRegistry.class);
+        ServiceReference<io.edgetune.api.detect.DetectorService> dr = context.getServiceReference(io.edgetune.api.detect.DetectorService.class);
+        io.edgetune.api.model.ModelRegistry registry = context.getService(rr);
+        io.edgetune.api.detect.DetectorService detector = context.getService(dr);
+        await("a model is active", () -> registry.active().isPresent());
+        String base = registry.active().get().version();
+        String own = "itest-cam-" + System.nanoTime();
+        registry.install(SwapModels.differentPackage(java.nio.file.Paths.get(System.getProperty("edgetune.assets")), own));
+
+        Map<String, AtomicLong> in = Map.of(CAMERA, new AtomicLong(), other, new AtomicLong());
+        Map<String, AtomicLong> out = Map.of(CAMERA, new AtomicLong(), other, new AtomicLong());
+        Map<String, java.util.Set<String>> versions = Map.of(CAMERA, java.util.concurrent.ConcurrentHashMap.newKeySet(),
+                other, java.util.concurrent.ConcurrentHashMap.newKeySet());
+        ServiceRegistration<MotionListener> counterIn = context.registerService(MotionListener.class, r -> {
+            AtomicLong n = in.get(r.frame().cameraId());
+            if (n != null && r.needsInference()) {
+                n.incrementAndGet();
+            }
+        }, null);
+        ServiceRegistration<io.edgetune.api.detect.DetectionListener> counterOut = context.registerService(
+                io.edgetune.api.detect.DetectionListener.class, (d, f) -> {
+                    AtomicLong n = out.get(d.cameraId());
+                    if (n != null) {
+                        n.incrementAndGet();
+                        versions.get(d.cameraId()).add(d.modelVersion());
+                    }
+                }, null);
+        org.osgi.service.cm.Configuration second = configAdmin.createFactoryConfiguration("io.edgetune.capture.Camera", "?");
+        org.osgi.service.cm.Configuration secondMotion = configAdmin.createFactoryConfiguration("io.edgetune.motion.MotionDetector", "?");
+        try {
+            Hashtable<String, Object> b = copy(camera.getProperties());
+            b.remove("service.pid");
+            b.remove("service.factoryPid");
+            b.put("camera.id", other);
+            b.put("file.realtime", Boolean.FALSE);
+            b.put("target.fps", 0);
+            second.update(b);
+            secondMotion.update(new Hashtable<>(Map.of("camera.id", other)));
+            long droppedBefore = detector.status().dropped();
+            Hashtable<String, Object> unpaced = copy(camera.getProperties());
+            unpaced.put("file.realtime", Boolean.FALSE);
+            unpaced.put("target.fps", 0);
+            camera.update(unpaced);
+            long inA = in.get(CAMERA).get();
+            long inB = in.get(other).get();
+            // counting starts once both flow; what was queued before is part of neither side of the balance
+            await("both cameras reach the detector unpaced", () -> in.get(CAMERA).get() > inA + 30 && in.get(other).get() > inB + 30);
+            registry.activate(CAMERA, own);
+            await("detections of the first camera from its own model", () -> versions.get(CAMERA).contains(own));
+            long afterSwap = out.get(other).get();
+            await("the second camera keeps flowing after the swap", () -> out.get(other).get() > afterSwap + 20);
+
+            second.delete();
+            secondMotion.delete();
+            Hashtable<String, Object> stopped = copy(camera.getProperties());
+            stopped.put("enabled", Boolean.FALSE);
+            camera.update(stopped);
+            await("the detector queue drains", () -> detector.status().queueDepth() == 0);
+            Thread.sleep(500); // the frame in the worker's hands
+            long dropped = detector.status().dropped() - droppedBefore;
+            long sent = in.get(CAMERA).get() + in.get(other).get();
+            long delivered = out.get(CAMERA).get() + out.get(other).get();
+            System.out.printf("per-camera swap under unpaced load, two cameras: %d frames to the detector (%d of %s), %d with detections, "
+                    + "%d dropped and counted; %s ran %s, %s ran %s%n", sent, in.get(other).get(), other, delivered, dropped,
+                    CAMERA, versions.get(CAMERA), other, versions.get(other));
+            assertEquals("the second camera ran the default model on every frame", java.util.Set.of(base), versions.get(other));
+            assertEquals(java.util.Set.of(base, own), versions.get(CAMERA));
+            assertEquals(Map.of(CAMERA, own), registry.cameraModels());
+            assertEquals(base, registry.active().orElseThrow().version());
+            assertEquals(own, detector.status().modelVersion(CAMERA));
+            assertEquals(2, detector.status().loadedModels());
+            assertEquals("every frame in is a detection out or a counted drop", sent, delivered + dropped);
+        } finally {
+            counterIn.unregister();
+            counterOut.unregister();
+            try {
+                second.delete();
+                secondMotion.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // deleted above
+            }
+            if (!registry.cameraModels().isEmpty()) {
+                registry.rollback(CAMERA);
+            }
+            context.ungetService(rr);
+            context.ungetService(dr);
+        }
+    }
+
     private void awaitDetectionsAndUploads(String why) throws InterruptedException {
         long d = detections.get();
         long u = uploads.get();

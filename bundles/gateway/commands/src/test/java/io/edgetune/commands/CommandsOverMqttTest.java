@@ -167,6 +167,47 @@ public class CommandsOverMqttTest extends BrokerAndDispatcherTest {
         assertEquals("v2", pipeline.active);
     }
 
+    /** camera.id on install, activate and rollback: that camera's own model; models and status name it. */
+    @Test
+    public void modelCommandsForOneCamera() throws Exception {
+        KuraPayload pkg = new KuraPayload();
+        pkg.setBody("EDGETUNE-MODEL cam-v2".getBytes(StandardCharsets.UTF_8));
+        pkg.addMetric("activate", true);
+        pkg.addMetric("camera.id", "cam-1");
+        KuraPayload installed = request(Verb.POST, pkg, "models", "install");
+        assertEquals(error(installed), 200, code(installed));
+        assertEquals("cam-1", installed.getMetric("camera.id"));
+        assertEquals("the default is untouched", "v1", pipeline.active);
+        assertEquals(Map.of("cam-1", "cam-v2"), pipeline.cameraModels);
+
+        KuraPayload models = request(Verb.GET, null, "models");
+        assertEquals("v1", models.getMetric("active.version"));
+        assertEquals("cam-v2", models.getMetric("active.version.cam-1"));
+        assertEquals(body(models).toString(), "cam-v2", body(models).getAsJsonObject("cameras").get("cam-1").getAsString());
+        KuraPayload status = request(Verb.GET, null, "status");
+        assertEquals("v1", status.getMetric("model.version"));
+        JsonObject camera = body(status).getAsJsonArray("cameras").get(0).getAsJsonObject();
+        assertEquals(camera.toString(), "cam-v2", camera.get("modelVersion").getAsString());
+
+        KuraPayload back = new KuraPayload();
+        back.addMetric("camera.id", "cam-1");
+        KuraPayload rolled = request(Verb.EXEC, back, "models", "rollback");
+        assertEquals(error(rolled), 200, code(rolled));
+        assertEquals("v1", rolled.getMetric("version"));
+        assertEquals(Map.of(), pipeline.cameraModels);
+        assertEquals(400, code(request(Verb.EXEC, back, "models", "rollback")));
+
+        KuraPayload pin = new KuraPayload();
+        pin.addMetric("camera.id", "cam-1");
+        KuraPayload pinned = request(Verb.EXEC, pin, "models", "activate", "cam-v2");
+        assertEquals(error(pinned), 200, code(pinned));
+        assertEquals(Map.of("cam-1", "cam-v2"), pipeline.cameraModels);
+        assertEquals("v1", pipeline.active);
+        KuraPayload badCamera = new KuraPayload();
+        badCamera.addMetric("camera.id", "a/b");
+        assertEquals(400, code(request(Verb.EXEC, badCamera, "models", "activate", "cam-v2")));
+    }
+
     @Test
     public void snapshotIsARealJpegOfTheNextFrame() throws Exception {
         KuraPayload reply = request(Verb.GET, null, "cameras", "cam-1", "snapshot");
@@ -313,6 +354,7 @@ public class CommandsOverMqttTest extends BrokerAndDispatcherTest {
         final List<String> versions = new ArrayList<>(List.of("v1"));
         volatile String active = "v1";
         volatile String previous;
+        final Map<String, String> cameraModels = new java.util.concurrent.ConcurrentHashMap<>();
 
         private ModelDescriptor descriptor(String v) {
             return new ModelDescriptor(v, "0".repeat(64), List.of("???", "Person"), 300, 300, "ssd-mobilenet-v2:300",
@@ -364,6 +406,39 @@ public class CommandsOverMqttTest extends BrokerAndDispatcherTest {
                     }
                     active = previous;
                     previous = null;
+                    return descriptor(active);
+                }
+
+                @Override
+                public Optional<ModelDescriptor> active(String cameraId) {
+                    return Optional.ofNullable(cameraModels.getOrDefault(cameraId, active)).map(Pipeline.this::descriptor);
+                }
+
+                @Override
+                public Map<String, String> cameraModels() {
+                    return Map.copyOf(cameraModels);
+                }
+
+                @Override
+                public ModelDescriptor activate(String cameraId, String version) throws ModelException {
+                    if (cameraId == null) {
+                        return activate(version);
+                    }
+                    if (!versions.contains(version)) {
+                        throw new ModelException("unknown version " + version);
+                    }
+                    cameraModels.put(cameraId, version);
+                    return descriptor(version);
+                }
+
+                @Override
+                public ModelDescriptor rollback(String cameraId) throws ModelException {
+                    if (cameraId == null) {
+                        return rollback();
+                    }
+                    if (cameraModels.remove(cameraId) == null) {
+                        throw new ModelException("camera " + cameraId + " has no model of its own");
+                    }
                     return descriptor(active);
                 }
             };

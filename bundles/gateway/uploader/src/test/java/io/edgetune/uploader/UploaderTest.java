@@ -118,13 +118,18 @@ public class UploaderTest {
 
                 KuraPayload status = uploader.statusPayload(List.of(new CameraStatus("plaza", CameraStatus.State.RUNNING,
                         null, "vtest.avi", 100, 100, 0, 9.8, 768, 576, 0, 0)),
-                        new DetectorStatus("tflite-javacpp", "cpu", null, "v1", 0, 100, 0, 21.5));
+                        // plaza has a model of its own; the default v1 serves the gateway's other cameras
+                        new DetectorStatus("tflite-javacpp", "cpu", null, "v1", 0, 100, 0, 21.5, Map.of("plaza", "plaza-v2"), 2, 17_948_526L));
                 statusPublisher.publish(new KuraMessage(status));
                 KuraPayload st = cloud.await("edgetune/pi-1/EDGETUNE/status"::equals, 30).payload();
                 assertEquals(1, st.getMetric("cameras.running"));
                 assertEquals(5L, st.getMetric("uploads.detections.published"));
                 assertEquals("RUNNING", st.getMetric("camera.plaza.state"));
                 assertEquals(21.5, (Double) st.getMetric("detector.mean.inference.ms"), 1e-9);
+                assertEquals("v1", st.getMetric("detector.model.version"));
+                assertEquals("plaza-v2", st.getMetric("camera.plaza.model.version"));
+                assertEquals(2, st.getMetric("detector.models.loaded"));
+                assertEquals(17_948_526L, st.getMetric("detector.models.bytes"));
             } finally {
                 uploader.stop(2000);
                 gw.stop(3000);

@@ -245,13 +245,16 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
                 active.labels().size() - 1, active.version());
     }
 
-    /** Deliveries go through the annotator's own client: chunked EDGETUNE-V1 uploads, activated on success. */
+    /**
+     * Deliveries go through the annotator's own client: chunked EDGETUNE-V1 uploads, activated on success for the
+     * round's camera only (its frames trained the model; the gateway's other cameras keep theirs).
+     */
     private static Retrainer.Delivery delivery(CloudLink l, Config c) {
         ModelSender.Options options = ModelSender.Options.defaults().withChunkBytes(c.delivery_chunk_kib() * 1024)
                 .withDeadline(Duration.ofSeconds(c.delivery_timeout_seconds()));
-        return (gateway, pkg) -> {
+        return (gateway, camera, pkg) -> {
             try (ModelSender sender = new ModelSender(l.client(), c.account(), options)) {
-                return sender.send(gateway, pkg, true);
+                return sender.send(gateway, camera, pkg, true, null);
             }
         };
     }

@@ -65,10 +65,13 @@ public final class Retrainer implements AutoCloseable {
         }
     }
 
-    /** Sends a signed package to a gateway and waits for its answer. */
+    /**
+     * Sends a signed package to a gateway, to be activated for the one camera whose frames it was trained on
+     * (the gateway's other cameras keep their models), and waits for its answer.
+     */
     @FunctionalInterface
     public interface Delivery {
-        DeliveryOutcome deliver(String gateway, byte[] modelPackage) throws Exception;
+        DeliveryOutcome deliver(String gateway, String camera, byte[] modelPackage) throws Exception;
     }
 
     private final Settings settings;
@@ -288,8 +291,9 @@ public final class Retrainer implements AutoCloseable {
         }
         PrivateKey key = ModelPackager.privateKey(Files.readString(settings.signingKey(), StandardCharsets.UTF_8));
         byte[] pkg = ModelPackager.build(r.model(), desc, key);
-        DeliveryOutcome o = dl.deliver(gateway, pkg);
+        DeliveryOutcome o = dl.deliver(gateway, camera, pkg);
         JsonObject delivered = new JsonObject();
+        delivered.addProperty("camera", camera);
         delivered.addProperty("accepted", o.accepted());
         delivered.addProperty("code", o.responseCode());
         delivered.addProperty("message", String.valueOf(o.message()));
@@ -301,9 +305,9 @@ public final class Retrainer implements AutoCloseable {
         record.addProperty("outcome", o.accepted() ? "delivered" : "refused by the gateway");
         appendRound(d, record);
         if (o.accepted()) {
-            update("DONE", "model " + version + " delivered to " + gateway + ": " + o.message());
-            LOG.info("model {} delivered to {} in {} ms ({} bytes, {} chunks, {} retries)", version, gateway, o.millis(), o.bytes(),
-                    o.chunks(), o.retries());
+            update("DONE", "model " + version + " delivered to " + gateway + " for camera " + camera + ": " + o.message());
+            LOG.info("model {} delivered to {} for camera {} in {} ms ({} bytes, {} chunks, {} retries)", version, gateway, camera,
+                    o.millis(), o.bytes(), o.chunks(), o.retries());
         } else {
             update("FAILED", "model " + version + " refused by " + gateway + " (" + o.responseCode() + "): " + o.message());
             LOG.warn("model {} not installed on {}: {} {}", version, gateway, o.responseCode(), o.message());

@@ -153,11 +153,24 @@ public final class ModelSender implements AutoCloseable {
     }
 
     public DeliveryOutcome send(String gatewayId, byte[] modelPackage, boolean activate, Progress progress) {
+        return send(gatewayId, null, modelPackage, activate, progress);
+    }
+
+    /**
+     * As {@link #send(String, byte[], boolean, Progress)}, activated for one camera of the gateway only (the
+     * commit names it in metric {@code camera.id}); the gateway's other cameras keep their models. A null camera
+     * activates the package as the gateway's default model.
+     */
+    public DeliveryOutcome send(String gatewayId, String cameraId, byte[] modelPackage, boolean activate, Progress progress) {
         KuraTopics.checkSegment(gatewayId);
+        if (cameraId != null) {
+            KuraTopics.checkSegment(cameraId);
+        }
         if (modelPackage == null || modelPackage.length == 0) {
             throw new IllegalArgumentException("empty model package");
         }
         Delivery d = new Delivery(gatewayId, ModelPackager.versionOf(modelPackage));
+        d.camera = cameraId;
         try {
             return upload(d, modelPackage, activate, progress);
         } catch (Stop s) {
@@ -288,6 +301,9 @@ public final class ModelSender implements AutoCloseable {
             }
             KuraPayload c = new KuraPayload();
             c.addMetric("activate", activate);
+            if (d.camera != null) {
+                c.addMetric("camera.id", d.camera);
+            }
             Reply r = call(d, Verb.EXEC, c, options.commitTimeout(), "models", "upload", id, "commit");
             if (r.code() == 200) {
                 d.version = r.string("version");
@@ -356,7 +372,8 @@ public final class ModelSender implements AutoCloseable {
             return false;
         }
         boolean present = r.string("versions") != null && Arrays.asList(r.string("versions").split("\n")).contains(d.version);
-        return present && (!activate || d.version.equals(r.payload().getMetric("active.version")));
+        String active = d.camera == null ? "active.version" : "active.version." + d.camera;
+        return present && (!activate || d.version.equals(r.payload().getMetric(active)));
     }
 
     // ------------------------------------------------------------------ requests
@@ -380,6 +397,8 @@ public final class ModelSender implements AutoCloseable {
     /** One delivery's counters. */
     private final class Delivery {
         final String gateway;
+        /** The camera the package is activated for; null: the gateway default. */
+        String camera;
         final long started = System.nanoTime();
         final long deadline = started + options.deadline().toNanos();
         final long epoch = cancelEpoch.get();

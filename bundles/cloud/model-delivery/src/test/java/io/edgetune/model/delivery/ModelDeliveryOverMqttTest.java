@@ -100,6 +100,24 @@ public class ModelDeliveryOverMqttTest extends BrokerAndDispatcherTest {
         }
     }
 
+    /** A delivery that names a camera activates the model for that camera only; the default and other cameras keep theirs. */
+    @Test
+    public void aDeliveryForOneCameraActivatesItForThatCameraOnly() throws Exception {
+        byte[] pkg = signedPackage("front-v2");
+        try (ModelSender sender = new ModelSender(cloud, GatewaySide.ACCOUNT)) {
+            DeliveryOutcome o = sender.send(GatewaySide.GATEWAY, "front", pkg, true, null);
+            print("delivery for camera front", brokerKind, o, pkg.length);
+            assertTrue(o.message(), o.accepted());
+            assertEquals("front-v2", o.version());
+        }
+        assertEquals(java.util.Map.of("front", "front-v2"), gateway.registry.cameraModels());
+        assertEquals("the gateway default is untouched", "base-oidv4", gateway.registry.activeVersion().orElseThrow());
+        assertEquals("base-oidv4", gateway.runningModel());
+        assertEquals("front-v2", gateway.registry.activeVersion("front").orElseThrow());
+        assertEquals("base-oidv4", gateway.registry.activeVersion("door").orElseThrow());
+        assertEquals(java.util.Map.of("front", "front-v2"), gateway.detector.status(0, 0).cameraModels());
+    }
+
     @Test
     public void resumesAfterAGatewayRestartWithoutResendingEverything() throws Exception {
         // on both brokers: no test skips

@@ -3,7 +3,8 @@ package io.edgetune.commands.internal;
 /**
  * A parsed EDGETUNE-V1 request.
  *
- * @param cameraId     for camera resources and (optionally) samples/now, else null
+ * @param cameraId     for camera resources and (optionally) samples/now and the model commands (install, commit,
+ *                     activate, rollback: that camera's own model), else null
  * @param version      for models/activate, else null
  * @param modelPackage for models/install: the package bytes, else null
  * @param activate     for models/install and models/upload/{id}/commit: activate right after installing

@@ -21,6 +21,7 @@ import org.eclipse.kura.message.KuraPayload;
  * POST|EXEC  models/upload/{id}/commit check the whole package, install it; metric activate (optional)
  * POST|EXEC  models/activate[/{ver}]   or metric version (string)
  * POST|EXEC  models/rollback
+ *            (install, commit, activate and rollback take an optional metric camera.id: that camera only)
  * GET        cameras/{id}/snapshot
  * EXEC       cameras/{id}/reset
  * EXEC       samples/now               metric camera.id (string, optional; all cameras when absent)
@@ -103,13 +104,13 @@ public final class CommandParser {
                     }
                     String u = url(stringMetric(url, "url"));
                     String sha = sha256(payload, "sha256");
-                    return new Command(Command.Kind.MODEL_INSTALL_URL, null, null, null, activate,
+                    return new Command(Command.Kind.MODEL_INSTALL_URL, modelCamera(payload), null, null, activate,
                             new Command.Transfer(null, -1, -1, sha, null, null, u));
                 }
                 if (body == null || body.length == 0) {
                     throw CommandException.badRequest("models/install needs the model package as the payload body, or metrics url and sha256");
                 }
-                return new Command(Command.Kind.MODEL_INSTALL, null, null, body, activate);
+                return new Command(Command.Kind.MODEL_INSTALL, modelCamera(payload), null, body, activate);
             }
             case "upload":
                 return parseUpload(verb, resources, payload);
@@ -136,12 +137,12 @@ public final class CommandParser {
                     }
                     version = stringMetric(v, "version");
                 }
-                return new Command(Command.Kind.MODEL_ACTIVATE, null, id(version, "model version"), null, false);
+                return new Command(Command.Kind.MODEL_ACTIVATE, modelCamera(payload), id(version, "model version"), null, false);
             }
             case "rollback":
                 requireLength(resources, 2);
                 requireVerb(verb, resources, "POST", "EXEC");
-                return Command.of(Command.Kind.MODEL_ROLLBACK);
+                return new Command(Command.Kind.MODEL_ROLLBACK, modelCamera(payload), null, null, false);
             default:
                 throw CommandException.notFound("unknown model resource '" + action + "' (install, upload, operations, activate, rollback)");
         }
@@ -163,7 +164,7 @@ public final class CommandParser {
                 throw CommandException.notFound("unknown upload resource '" + resources.get(3) + "' (commit)");
             }
             requireVerb(verb, resources, "POST", "EXEC");
-            return new Command(Command.Kind.MODEL_UPLOAD_COMMIT, null, null, null, activate(payload),
+            return new Command(Command.Kind.MODEL_UPLOAD_COMMIT, modelCamera(payload), null, null, activate(payload),
                     new Command.Transfer(id, -1, -1, null, null, null, null));
         }
         requireVerb(verb, resources, "POST", "GET", "DEL");
@@ -198,6 +199,12 @@ public final class CommandParser {
         }
         return new Command(Command.Kind.MODEL_UPLOAD_CHUNK, null, null, null, false,
                 new Command.Transfer(id, offset, total, sha, chunkSha, body, null));
+    }
+
+    /** Optional metric camera.id of a model command: that camera only (its own model); absent: the gateway default. */
+    private static String modelCamera(KuraPayload payload) throws CommandException {
+        Object cam = payload == null ? null : payload.getMetric("camera.id");
+        return cam == null ? null : id(stringMetric(cam, "camera.id"), "camera.id");
     }
 
     private static boolean activate(KuraPayload payload) throws CommandException {

@@ -219,6 +219,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         KuraPayload p = payload();
         List<Object> cameras = new ArrayList<>();
         MotionService motion = services.motionService();
+        ModelRegistry registry = services.modelRegistry();
         for (CameraService cam : services.cameras()) {
             CameraStatus s = cam.status();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -233,6 +234,9 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
             m.put("framesDropped", s.framesDropped());
             m.put("reconnects", s.reconnects());
             m.put("lastFrameMillis", s.lastFrameMillis());
+            if (registry != null) {
+                m.put("modelVersion", registry.active(s.cameraId()).map(ModelDescriptor::version).orElse(null));
+            }
             if (motion != null) {
                 m.put("motionSkipRatio", motion.skipRatio(s.cameraId()));
             }
@@ -254,6 +258,9 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
             m.put("inferences", d.inferences());
             m.put("dropped", d.dropped());
             m.put("meanInferenceMillis", d.meanInferenceMillis());
+            m.put("cameraModels", d.cameraModels());
+            m.put("loadedModels", d.loadedModels());
+            m.put("loadedModelBytes", d.loadedModelBytes());
             doc.put("detector", m);
             p.addMetric("detector.backend", String.valueOf(d.backend()));
             p.addMetric("detector.accelerator", String.valueOf(d.accelerator()));
@@ -263,7 +270,6 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         } else {
             doc.put("detector", null);
         }
-        ModelRegistry registry = services.modelRegistry();
         Optional<ModelDescriptor> active = registry == null ? Optional.empty() : registry.active();
         doc.put("model", active.map(EdgeTuneRequestHandler::describe).orElse(null));
         p.addMetric("model.version", active.map(ModelDescriptor::version).orElse(""));
@@ -284,8 +290,12 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         p.addMetric("active.version", active);
         // one per line (versions hold no control characters), so a requester can check without parsing the body
         p.addMetric("versions", String.join("\n", registry.list().stream().map(ModelDescriptor::version).toList()));
+        Map<String, String> own = registry.cameraModels();
+        // cameras with a model of their own; every other camera runs active.version
+        own.forEach((camera, version) -> p.addMetric("active.version." + camera, version));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("active", active.isEmpty() ? null : active);
+        doc.put("cameras", own);
         doc.put("models", list);
         json(p, doc);
         return p;
@@ -301,7 +311,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         try {
             file = tempFile();
             Files.write(file, c.modelPackage());
-            return installFile(registry, file, c.activate());
+            return installFile(registry, file, c.activate(), c.cameraId());
         } catch (IOException e) {
             throw new CommandException(CommandException.FAILED, "cannot store the model package: " + e.getMessage(), e);
         } finally {
@@ -336,7 +346,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
             LOG.info("model package downloaded from {}: {} bytes in {} ms", c.transfer().url(), bytes, (System.nanoTime() - t0) / 1_000_000);
             operations.step(op, "installing");
             ModelRegistry registry = require(services.modelRegistry(), "model registry");
-            KuraPayload installed = installFile(registry, file, c.activate());
+            KuraPayload installed = installFile(registry, file, c.activate(), c.cameraId());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("version", installed.getMetric("version"));
             result.put("activated", installed.getMetric("activated"));
@@ -394,7 +404,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         Path part = store.completed(id);
         try {
             long bytes = Files.size(part);
-            KuraPayload p = installFile(registry, part, c.activate());
+            KuraPayload p = installFile(registry, part, c.activate(), c.cameraId());
             p.addMetric("bytes", bytes);
             return p;
         } catch (IOException e) {
@@ -404,15 +414,19 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
         }
     }
 
-    private KuraPayload installFile(ModelRegistry registry, Path file, boolean activate) throws CommandException {
+    /** Installs; with activate, activates for the camera (its own model) or, without one, as the gateway default. */
+    private KuraPayload installFile(ModelRegistry registry, Path file, boolean activate, String camera) throws CommandException {
         try {
             ModelDescriptor installed = registry.install(file);
             if (activate) {
-                installed = registry.activate(installed.version());
+                installed = registry.activate(camera, installed.version());
             }
             KuraPayload p = payload();
             p.addMetric("version", installed.version());
             p.addMetric("activated", activate);
+            if (activate && camera != null) {
+                p.addMetric("camera.id", camera);
+            }
             json(p, describe(installed));
             return p;
         } catch (ModelException e) {
@@ -439,9 +453,12 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
     private KuraPayload modelChange(Command c, String what) throws CommandException {
         ModelRegistry registry = require(services.modelRegistry(), "model registry");
         try {
-            ModelDescriptor d = what.equals("activate") ? registry.activate(c.version()) : registry.rollback();
+            ModelDescriptor d = what.equals("activate") ? registry.activate(c.cameraId(), c.version()) : registry.rollback(c.cameraId());
             KuraPayload p = payload();
             p.addMetric("version", d.version());
+            if (c.cameraId() != null) {
+                p.addMetric("camera.id", c.cameraId());
+            }
             json(p, describe(d));
             return p;
         } catch (ModelException e) {

@@ -150,9 +150,9 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
         DetectorService d = detector;
         if (d != null) {
             DetectorStatus s = d.status();
-            lines.add(String.format(Locale.ROOT, "detector: %s on %s, model %s, %d inferences, %.1f ms mean, queue %d, %d dropped%s",
-                    s.backend(), s.accelerator(), s.modelVersion(), s.inferences(), s.meanInferenceMillis(), s.queueDepth(), s.dropped(),
-                    s.note() == null || s.note().isEmpty() ? "" : " (" + s.note() + ")"));
+            lines.add(String.format(Locale.ROOT, "detector: %s on %s, model %s%s, %d inferences, %.1f ms mean, queue %d, %d dropped%s",
+                    s.backend(), s.accelerator(), s.modelVersion(), cameraModels(s), s.inferences(), s.meanInferenceMillis(), s.queueDepth(),
+                    s.dropped(), s.note() == null || s.note().isEmpty() ? "" : " (" + s.note() + ")"));
         } else {
             lines.add("detector: not running");
         }
@@ -161,6 +161,23 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
             lines.add(ConnectionLine.of(c));
         }
         return lines;
+    }
+
+    /**
+     * The cameras' own models, when any: ", camera models front=v2, lot=v3 (3 loaded, 27.4 MB)"; cameras not
+     * named run the default.
+     */
+    static String cameraModels(DetectorStatus s) {
+        if (s.cameraModels().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (default), camera models ");
+        String sep = "";
+        for (var e : new java.util.TreeMap<>(s.cameraModels()).entrySet()) {
+            b.append(sep).append(e.getKey()).append('=').append(e.getValue());
+            sep = ", ";
+        }
+        return b.append(String.format(Locale.ROOT, " (%d loaded, %.1f MB)", s.loadedModels(), s.loadedModelBytes() / 1e6)).toString();
     }
 
     /** Gogo: edgetune:status */

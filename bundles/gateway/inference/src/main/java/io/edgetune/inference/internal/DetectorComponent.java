@@ -20,8 +20,11 @@ import io.edgetune.modelpackage.PackageVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,8 +96,11 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         EngineOptions options = engineOptions(c);
         DetectorSettings settings = settings(c);
         int depth = queueDepth(c);
+        int maxModels = maxModels(c);
+        cameraModels(c);
         config = c;
         detector = new SharedDetector(c.backend(), options, settings);
+        detector.maxModels(maxModels);
         queue = new FairQueue<>(depth, r -> r.frame().release());
         kura = new KuraInferenceAdapter(detector, () -> registry);
         running = true;
@@ -110,9 +116,12 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         EngineOptions options = engineOptions(c);
         DetectorSettings settings = settings(c);
         int depth = queueDepth(c);
+        int maxModels = maxModels(c);
+        Map<String, String> pins = cameraModels(c);
         DetectorConfig before = config;
         config = c;
         queue.setDepth(depth);
+        detector.maxModels(maxModels);
         boolean engineChanged = !before.backend().equals(c.backend()) || before.threads() != c.threads()
                 || before.use_edgetpu() != c.use_edgetpu() || !before.edgetpu_library().equals(c.edgetpu_library());
         boolean registryChanged = !before.model_dir().equals(c.model_dir()) || !before.trusted_public_key().equals(c.trusted_public_key())
@@ -120,6 +129,8 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         detector.configure(c.backend(), options, settings);
         if (engineChanged || registryChanged) {
             startLoader(c, registryChanged);
+        } else if (!pins.equals(cameraModels(before))) {
+            applyPins(c);
         }
     }
 
@@ -170,12 +181,66 @@ public final class DetectorComponent implements DetectorService, MotionListener,
                 if (d.isEmpty() && registry.active().isEmpty()) {
                     LOG.error("no usable model in {}; the detector stays idle until one is installed", registry.root());
                 }
+                // cameras the detector still serves from a registry it no longer reads run the default
+                Map<String, String> own = registry.cameraModels();
+                for (String camera : detector.cameraModels().keySet()) {
+                    if (!own.containsKey(camera)) {
+                        detector.release(camera);
+                    }
+                }
+                registry.applyConfigured(cameraModels(c));
             } catch (IOException | IllegalArgumentException e) {
                 LOG.error("detector cannot start: {}", e.getMessage());
             }
         }, "edgetune-model-loader");
         loader.setDaemon(true);
         loader.start();
+    }
+
+    /** Applies changed configured pins off the framework thread (a pin loads a model). */
+    private synchronized void applyPins(DetectorConfig c) {
+        Thread previous = loader;
+        loader = new Thread(() -> {
+            if (previous != null) {
+                try {
+                    previous.join();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            FileModelRegistry r = registry;
+            if (r != null) {
+                r.applyConfigured(cameraModels(c));
+            }
+        }, "edgetune-model-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    static int maxModels(DetectorConfig c) {
+        return ConfigValues.range("max.models", c.max_models(), 1, 16);
+    }
+
+    /** camera.models entries "camera=version" (or camera=default), checked: one entry per camera, plain names. */
+    static Map<String, String> cameraModels(DetectorConfig c) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String[] entries = c.camera_models() == null ? new String[0] : c.camera_models();
+        for (String e : Arrays.stream(entries).flatMap(x -> Arrays.stream(x.split(","))).toList()) {
+            if (e.isBlank()) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            String camera = eq < 0 ? "" : e.substring(0, eq).trim();
+            String version = eq < 0 ? "" : e.substring(eq + 1).trim();
+            if (camera.isEmpty() || version.isEmpty() || !version.matches("[A-Za-z0-9._-]{1,64}")
+                    || camera.length() > 128 || camera.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw new IllegalArgumentException("camera.models entry '" + e.trim() + "' is not camera=version (or camera=default)");
+            }
+            if (out.put(camera, version) != null) {
+                throw new IllegalArgumentException("camera.models names camera " + camera + " twice");
+            }
+        }
+        return out;
     }
 
     static Path modelDir(DetectorConfig c) {
@@ -347,6 +412,28 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     @Override
     public ModelDescriptor rollback() throws ModelException {
         return registry().rollback();
+    }
+
+    @Override
+    public Optional<ModelDescriptor> active(String cameraId) {
+        FileModelRegistry r = registry;
+        return r == null ? Optional.empty() : r.active(cameraId);
+    }
+
+    @Override
+    public Map<String, String> cameraModels() {
+        FileModelRegistry r = registry;
+        return r == null ? Map.of() : r.cameraModels();
+    }
+
+    @Override
+    public ModelDescriptor activate(String cameraId, String version) throws ModelException {
+        return registry().activate(cameraId, version);
+    }
+
+    @Override
+    public ModelDescriptor rollback(String cameraId) throws ModelException {
+        return registry().rollback(cameraId);
     }
 
     // ---- Kura's InferenceEngineService (raw tensors on the same shared engine)

@@ -37,6 +37,17 @@ public @interface DetectorConfig {
     @AttributeDefinition(name = "Queue depth", description = "Pending frames per camera (oldest dropped first).", min = "1", max = "8")
     int queue_depth() default 2;
 
+    @AttributeDefinition(name = "Max models in memory", description = "Distinct model versions the detector holds at once: the default "
+            + "and the cameras' own (cameras sharing a version count it once). A camera model that would need more is refused and the "
+            + "camera keeps its model. Each takes about its file's size (9 MB for the base model) plus an interpreter.", min = "1", max = "16")
+    int max_models() default SharedDetector.DEFAULT_MAX_MODELS;
+
+    @AttributeDefinition(name = "Camera models", description = "Pins a camera to a model version: camera=version, one per entry "
+            + "(camera=default: the camera runs the gateway default). Applied when this setting changes; commands "
+            + "(models/activate with camera.id, models/rollback with camera.id) can pin or roll back in between.", required = false,
+            cardinality = 64)
+    String[] camera_models() default {};
+
     @AttributeDefinition(name = "Use Edge TPU", description = "Attach the Coral Edge TPU delegate (libedgetpu) when the model package has an Edge TPU build; "
             + "otherwise run on CPU and say why in the status.")
     boolean use_edgetpu() default true;

@@ -27,9 +27,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -39,11 +42,17 @@ import org.slf4j.LoggerFactory;
  * Model versions on disk:
  * <pre>
  * &lt;root&gt;/versions/&lt;version&gt;/model.tflite, manifest.json [, model_edgetpu.tflite, labels.txt, manifest.sig]
- * &lt;root&gt;/state.json      {"active": "...", "history": [older ... newest previous]}
+ * &lt;root&gt;/state.json      {"active": "...", "history": [older ... newest previous],
+ *                          "cameras": {"front": {"active": "...", "history": [...]}}, "configured": {"front": "..."}}
  * &lt;root&gt;/incoming/       packages being unpacked and checked
  * </pre>
  * Every version stays on disk; the history lists the versions that were
- * active before, for rollback. Thread safe (all operations serialised).
+ * active before, for rollback. {@code active} is the gateway default; a camera
+ * listed under {@code cameras} has a model of its own with its own history
+ * (a state file without {@code cameras}, as written before per-camera models,
+ * means every camera runs the default). {@code configured} remembers the pins
+ * last applied from the detector's configuration, so a restart does not undo
+ * a later pin made by a command. Thread safe (all operations serialised).
  */
 public final class FileModelRegistry implements ModelRegistry {
 
@@ -63,6 +72,19 @@ public final class FileModelRegistry implements ModelRegistry {
     private final ModelHost host;
     private String active;
     private final Deque<String> history = new ArrayDeque<>();
+    /** Cameras with a model of their own, by camera id. */
+    private final Map<String, Pin> cameras = new TreeMap<>();
+    /** Pins last applied from the configuration (camera to version or {@value #DEFAULT}). */
+    private final Map<String, String> configured = new TreeMap<>();
+
+    /** In a configured pin: the camera runs the gateway default. */
+    public static final String DEFAULT = "default";
+
+    /** A camera's own model and the ones it had before (oldest first). */
+    private static final class Pin {
+        String active;
+        final Deque<String> history = new ArrayDeque<>();
+    }
 
     public FileModelRegistry(Path root, PackageVerifier verifier, ModelHost host) throws IOException {
         this.root = root;
@@ -238,6 +260,177 @@ public final class FileModelRegistry implements ModelRegistry {
         return d;
     }
 
+    // ---- per camera
+
+    @Override
+    public synchronized Optional<ModelDescriptor> active(String camera) {
+        Pin p = camera == null ? null : cameras.get(camera);
+        if (p == null) {
+            return active();
+        }
+        try {
+            return Optional.of(Manifest.read(versions.resolve(p.active)));
+        } catch (ModelException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The version a camera runs: its own, else the default. */
+    public synchronized Optional<String> activeVersion(String camera) {
+        Pin p = camera == null ? null : cameras.get(camera);
+        return p == null ? activeVersion() : Optional.of(p.active);
+    }
+
+    @Override
+    public synchronized Map<String, String> cameraModels() {
+        Map<String, String> out = new LinkedHashMap<>();
+        cameras.forEach((c, p) -> out.put(c, p.active));
+        return out;
+    }
+
+    /** A camera's earlier own models, oldest first (empty for a camera on the default). */
+    public synchronized List<String> history(String camera) {
+        Pin p = cameras.get(camera);
+        return p == null ? List.of() : List.copyOf(p.history);
+    }
+
+    @Override
+    public synchronized ModelDescriptor activate(String camera, String version) throws ModelException {
+        if (camera == null) {
+            return activate(version);
+        }
+        checkCamera(camera);
+        ModelDescriptor d = load(version);
+        host.activate(camera, d, versions.resolve(version));
+        Pin p = cameras.computeIfAbsent(camera, c -> new Pin());
+        String before = p.active;
+        if (before != null && !before.equals(version)) {
+            p.history.remove(version);
+            p.history.addLast(before);
+        }
+        p.active = version;
+        saveState();
+        LOG.info("model {} active for camera {} (previous {})", version, camera, before == null ? "the default " + active : before);
+        return d;
+    }
+
+    @Override
+    public synchronized ModelDescriptor rollback(String camera) throws ModelException {
+        if (camera == null) {
+            return rollback();
+        }
+        Pin p = cameras.get(camera);
+        if (p == null) {
+            throw new ModelException("camera " + camera + " has no model of its own to roll back; it runs the default " + active);
+        }
+        if (p.history.isEmpty()) {
+            return unpin(camera);
+        }
+        String previous = p.history.peekLast();
+        ModelDescriptor d = load(previous);
+        host.activate(camera, d, versions.resolve(previous));
+        p.history.removeLast();
+        String from = p.active;
+        p.active = previous;
+        saveState();
+        LOG.info("camera {} rolled back from model {} to {}", camera, from, previous);
+        return d;
+    }
+
+    /** The camera runs the gateway default again (its own history is forgotten); returns the default. */
+    public synchronized ModelDescriptor unpin(String camera) throws ModelException {
+        checkCamera(camera);
+        if (active == null) {
+            throw new ModelException("no default model to return camera " + camera + " to");
+        }
+        ModelDescriptor d = load(active);
+        Pin p = cameras.remove(camera);
+        if (p != null) {
+            host.release(camera);
+            saveState();
+            LOG.info("camera {} runs the default model {} again (was {})", camera, active, p.active);
+        }
+        return d;
+    }
+
+    /**
+     * Applies the pins of the detector's configuration (camera to version, or {@value #DEFAULT} for the
+     * gateway default) that changed since they were last applied; a camera dropped from the configuration
+     * returns to the default when it still runs what the configuration pinned. What a command pinned since
+     * stays. A pin that fails is logged and tried again at the next start.
+     */
+    public synchronized void applyConfigured(Map<String, String> wanted) {
+        Map<String, String> before = new TreeMap<>(configured);
+        java.util.Set<String> all = new java.util.TreeSet<>(before.keySet());
+        all.addAll(wanted.keySet());
+        for (String camera : all) {
+            String w = wanted.get(camera);
+            String was = before.get(camera);
+            if (Objects.equals(w, was)) {
+                continue;
+            }
+            try {
+                if (w == null) {
+                    Pin p = cameras.get(camera);
+                    if (p != null && p.active.equals(was)) {
+                        unpin(camera);
+                    }
+                    configured.remove(camera);
+                } else {
+                    if (w.equals(DEFAULT)) {
+                        if (cameras.containsKey(camera)) {
+                            unpin(camera);
+                        }
+                    } else {
+                        activate(camera, w);
+                    }
+                    configured.put(camera, w);
+                }
+                saveState();
+            } catch (ModelException e) {
+                LOG.error("configured model {} for camera {} not applied: {}", w == null ? DEFAULT : w, camera, e.getMessage());
+            }
+        }
+    }
+
+    private static void checkCamera(String camera) throws ModelException {
+        if (camera == null || camera.isBlank() || camera.length() > 128 || camera.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new ModelException("invalid camera id");
+        }
+    }
+
+    /** Loads each camera's own model at start-up, walking back its history (then to the default) past failures. */
+    private void activateCamerasAtStartup() {
+        for (String camera : List.copyOf(cameras.keySet())) {
+            Pin p = cameras.get(camera);
+            while (p.active != null) {
+                try {
+                    ModelDescriptor d = load(p.active);
+                    host.activate(camera, d, versions.resolve(p.active));
+                    break;
+                } catch (ModelException e) {
+                    if (backendUnavailable(e)) {
+                        LOG.error("model {} of camera {} stays assigned but is not loaded: {}", p.active, camera, e.getMessage());
+                        break;
+                    }
+                    String failed = p.active;
+                    p.active = p.history.pollLast();
+                    LOG.error("model {} of camera {} cannot be loaded ({}); falling back to {}", failed, camera, e.getMessage(),
+                            p.active == null ? "the default" : p.active);
+                }
+            }
+            if (p.active == null) {
+                cameras.remove(camera);
+                host.release(camera);
+            }
+        }
+        try {
+            saveState();
+        } catch (ModelException ignored) {
+            // state stays in memory; logged by saveState
+        }
+    }
+
     /**
      * Loads the active version at start-up; if it fails (corrupt file, bad
      * manifest), walks back through the history and reports what it skipped.
@@ -247,11 +440,13 @@ public final class FileModelRegistry implements ModelRegistry {
             try {
                 ModelDescriptor d = load(active);
                 host.activate(d, versions.resolve(active));
+                activateCamerasAtStartup();
                 return Optional.of(d);
             } catch (ModelException e) {
                 if (backendUnavailable(e)) {
                     // the model is fine, the runtime lacks the backend: keep it active for a later start
                     LOG.error("model {} stays active but is not loaded: {}", active, e.getMessage());
+                    activateCamerasAtStartup();
                     return Optional.empty();
                 }
                 String failed = active;
@@ -264,6 +459,7 @@ public final class FileModelRegistry implements ModelRegistry {
                 }
             }
         }
+        activateCamerasAtStartup();
         return Optional.empty();
     }
 
@@ -333,6 +529,29 @@ public final class FileModelRegistry implements ModelRegistry {
                     history.addLast(o.getAsString());
                 }
             }
+            // absent in a state file from before per-camera models: every camera runs the default
+            if (m.get("cameras") instanceof JsonObject cams) {
+                for (Map.Entry<String, JsonElement> e : cams.entrySet()) {
+                    if (!(e.getValue() instanceof JsonObject c)) {
+                        continue;
+                    }
+                    Pin p = new Pin();
+                    p.active = Manifest.text(c, "active", null);
+                    if (c.get("history") instanceof JsonArray l) {
+                        for (JsonElement o : l) {
+                            p.history.addLast(o.getAsString());
+                        }
+                    }
+                    if (p.active != null) {
+                        cameras.put(e.getKey(), p);
+                    }
+                }
+            }
+            if (m.get("configured") instanceof JsonObject conf) {
+                for (Map.Entry<String, JsonElement> e : conf.entrySet()) {
+                    configured.put(e.getKey(), e.getValue().getAsString());
+                }
+            }
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
             LOG.error("model registry state {} unreadable ({}); starting with no active model", state, e.getMessage());
         }
@@ -353,6 +572,23 @@ public final class FileModelRegistry implements ModelRegistry {
         JsonArray h = new JsonArray();
         history.forEach(h::add);
         m.add("history", h);
+        if (!cameras.isEmpty()) {
+            JsonObject cams = new JsonObject();
+            cameras.forEach((c, p) -> {
+                JsonObject o = new JsonObject();
+                o.addProperty("active", p.active);
+                JsonArray ph = new JsonArray();
+                p.history.forEach(ph::add);
+                o.add("history", ph);
+                cams.add(c, o);
+            });
+            m.add("cameras", cams);
+        }
+        if (!configured.isEmpty()) {
+            JsonObject conf = new JsonObject();
+            configured.forEach(conf::addProperty);
+            m.add("configured", conf);
+        }
         Path tmp = root.resolve("state.json.tmp");
         Files.writeString(tmp, STATE_JSON.toJson(m) + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, root.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -12,4 +12,10 @@ public interface ModelHost {
 
     /** Loads and smoke-tests the model beside the running one, then swaps it in between two inferences. */
     void activate(ModelDescriptor descriptor, Path dir) throws ModelException;
+
+    /** As {@link #activate(ModelDescriptor, Path)} for one camera only; a null camera is the default. */
+    void activate(String camera, ModelDescriptor descriptor, Path dir) throws ModelException;
+
+    /** The camera runs the default model again; its own is unloaded unless something else uses it. */
+    void release(String camera);
 }

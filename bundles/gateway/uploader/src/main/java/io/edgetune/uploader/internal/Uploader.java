@@ -334,6 +334,10 @@ public final class Uploader {
             p.addMetric("camera." + c.cameraId() + ".fps", c.fps());
             p.addMetric("camera." + c.cameraId() + ".frames.grabbed", c.framesGrabbed());
             p.addMetric("camera." + c.cameraId() + ".frames.dropped", c.framesDropped());
+            if (detector != null && detector.modelVersion(c.cameraId()) != null) {
+                // the camera's own model, else the gateway default
+                p.addMetric("camera." + c.cameraId() + ".model.version", detector.modelVersion(c.cameraId()));
+            }
             if (motionSkipRatio != null) {
                 double r = motionSkipRatio.applyAsDouble(c.cameraId());
                 if (r >= 0) { // -1: unknown camera
@@ -357,6 +361,8 @@ public final class Uploader {
             p.addMetric("detector.dropped", detector.dropped());
             p.addMetric("detector.mean.inference.ms", detector.meanInferenceMillis());
             p.addMetric("detector.queue.depth", detector.queueDepth());
+            p.addMetric("detector.models.loaded", detector.loadedModels());
+            p.addMetric("detector.models.bytes", detector.loadedModelBytes());
         }
         Stats s = stats();
         p.addMetric("uploads.detections.received", s.received());
