@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,16 @@ final class LiveFeed {
     private final AtomicLong encoded = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
 
+    private final LongSupplier clock;
+
     LiveFeed(LiveViewSettings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as System.nanoTime (tests step it by hand) */
+    LiveFeed(LiveViewSettings settings, LongSupplier clock) {
         this.settings = settings;
+        this.clock = clock;
         this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(settings.refreshMillis());
         // a page polls at the refresh rate; a few missed polls (a slow browser) keep the camera watched
         this.watchNanos = Math.max(TimeUnit.SECONDS.toNanos(5), 8 * refreshNanos);
@@ -69,7 +78,7 @@ final class LiveFeed {
     /** A tracker's frame: drawn with its tracks. */
     void onTracks(TrackedFrame tracked, Frame frame) {
         CameraFeed feed = feed(tracked.cameraId());
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         feed.lastTracksNanos = now;
         feed.lastBoxesNanos = now;
         if (!feed.due(now)) {
@@ -86,7 +95,7 @@ final class LiveFeed {
     /** A detector's frame: drawn with its detections unless the tracker feeds this camera. */
     void onDetections(Detections detections, Frame frame) {
         CameraFeed feed = feed(detections.cameraId());
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         feed.lastBoxesNanos = now;
         if (now - feed.lastTracksNanos < TRACKER_PRECEDENCE_NANOS || !feed.due(now)) {
             return;
@@ -101,7 +110,7 @@ final class LiveFeed {
     /** Any camera's frame: shown without boxes while neither tracker nor detector has anything for it (a still scene). */
     void onFrame(Frame frame) {
         CameraFeed feed = feed(frame.cameraId());
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - feed.lastBoxesNanos < BOXES_PRECEDENCE_NANOS || !feed.due(now)) {
             return;
         }
@@ -118,7 +127,7 @@ final class LiveFeed {
         if (feed == null) {
             return false;
         }
-        feed.watchedUntilNanos = System.nanoTime() + watchNanos;
+        feed.watchedUntilNanos = clock.getAsLong() + watchNanos;
         return true;
     }
 
@@ -192,18 +201,20 @@ final class LiveFeed {
     }
 
     private final class CameraFeed {
-        volatile long watchedUntilNanos = Long.MIN_VALUE;
-        volatile long lastTracksNanos = Long.MIN_VALUE / 2;
-        volatile long lastBoxesNanos = Long.MIN_VALUE / 2;
+        // nanoTime values only compare by difference: start everything an hour in the past (not watched, nothing seen)
+        private final long longAgo = clock.getAsLong() - TimeUnit.HOURS.toNanos(1);
+        volatile long watchedUntilNanos = longAgo;
+        volatile long lastTracksNanos = longAgo;
+        volatile long lastBoxesNanos = longAgo;
         final AtomicBoolean busy = new AtomicBoolean();
-        private long lastPictureNanos = Long.MIN_VALUE / 2;
+        private long lastPictureNanos = longAgo;
         private final ArrayDeque<Picture> pictures = new ArrayDeque<>(PICTURES_KEPT);
         private final ArrayDeque<Event> events = new ArrayDeque<>();
         private long nextEventId = 1;
 
         /** Watched, refresh interval over and no encoding of this camera in flight; claims the slot when true. */
         boolean due(long now) {
-            if (now - watchedUntilNanos > 0) {
+            if (now - watchedUntilNanos >= 0) {
                 return false;
             }
             synchronized (this) {
