@@ -1,19 +1,26 @@
 package io.edgetune.liveview.internal;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import io.edgetune.api.frame.Frame;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** A frame as a JPEG, scaled down to a width cap first, with OpenCV (reads the pooled buffer in place). */
+/**
+ * A frame as a JPEG, scaled down to a width cap first, with the JDK's encoder. Not OpenCV: a bundle that
+ * imports both javax.servlet and the bytedeco packages made bnd's resolver of the runtimes take minutes
+ * (as the annotator's review page did), and the page encodes a few pictures a second only while watched.
+ */
 final class JpegFrames {
 
     private JpegFrames() {
@@ -21,27 +28,43 @@ final class JpegFrames {
 
     /** The JPEG of {@code f}, at most {@code maxWidth} wide (0: no cap). Safe from any thread while the caller holds the frame. */
     static byte[] encode(Frame f, int maxWidth, int quality) {
+        int w = f.width();
+        int h = f.height();
+        // TYPE_3BYTE_BGR has the frame's byte layout: one copy out of the pooled buffer
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] raster = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
         ByteBuffer px = f.pixels().duplicate();
         px.clear();
-        try (BytePointer data = new BytePointer(px);
-             Mat img = new Mat(f.height(), f.width(), CV_8UC3, data);
-             Mat scaled = new Mat();
-             IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality);
-             BytePointer out = new BytePointer()) {
-            Mat src = img;
-            if (maxWidth > 0 && f.width() > maxWidth) {
-                int h = Math.max(1, Math.round((float) f.height() * maxWidth / f.width()));
-                try (Size size = new Size(maxWidth, h)) {
-                    resize(img, scaled, size, 0, 0, INTER_AREA);
-                }
-                src = scaled;
+        px.get(raster, 0, w * h * Frame.CHANNELS);
+        if (maxWidth > 0 && w > maxWidth) {
+            int sh = Math.max(1, Math.round((float) h * maxWidth / w));
+            BufferedImage scaled = new BufferedImage(maxWidth, sh, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = scaled.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(img, 0, 0, maxWidth, sh, null);
+            } finally {
+                g.dispose();
             }
-            if (!imencode(".jpg", src, out, params)) {
-                throw new IllegalStateException("OpenCV could not encode a JPEG");
-            }
-            byte[] jpeg = new byte[(int) out.limit()];
-            out.get(jpeg);
-            return jpeg;
+            img = scaled;
         }
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("no JPEG encoder in this JVM");
+        }
+        ImageWriter writer = writers.next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(img.getWidth() * img.getHeight() / 6);
+        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality / 100f);
+            writer.write(null, new IIOImage(img, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
     }
 }

@@ -35,6 +35,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -200,6 +201,27 @@ public class LiveViewIT {
             String info = (String) ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll('section.camera')]"
                     + ".find(n => n.dataset.camera === arguments[0]).querySelector('.info').textContent", CAMERA);
             assertTrue(info, info.contains("detections (no tracker)"));
+
+            // drawing a zone: three clicks on the picture give the corners in full-frame pixels
+            WebElement plaza = browser.findElement(By.cssSelector("section.camera[data-camera='" + CAMERA + "']"));
+            plaza.findElement(By.cssSelector("button.draw")).click();
+            WebElement canvas = plaza.findElement(By.tagName("canvas"));
+            double shownWidth = ((Number) ((JavascriptExecutor) browser).executeScript(
+                    "return arguments[0].getBoundingClientRect().width", canvas)).doubleValue();
+            int[][] clicks = {{-100, -80}, {120, -80}, {10, 150}};
+            for (int[] c : clicks) {
+                new Actions(browser).moveToElement(canvas, c[0], c[1]).click().perform();
+            }
+            String points = plaza.findElement(By.cssSelector("input.zone-points")).getAttribute("value");
+            String[] xy = points.split(",");
+            assertEquals(points, 6, xy.length);
+            double scale = 768 / shownWidth;
+            for (int i = 0; i < 3; i++) {
+                double expectedX = 384 + clicks[i][0] * scale;
+                double expectedY = 288 + clicks[i][1] * scale;
+                assertEquals(points, expectedX, Double.parseDouble(xy[2 * i]), 3 * scale);
+                assertEquals(points, expectedY, Double.parseDouble(xy[2 * i + 1]), 3 * scale);
+            }
 
             // the hostile camera id is text: its heading reads exactly the id and no element came from it
             WebElement heading = new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.findElements(By.cssSelector("h2.camera-name"))

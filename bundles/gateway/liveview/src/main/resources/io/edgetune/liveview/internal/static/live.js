@@ -43,8 +43,9 @@
     node.dataset.camera = id;
     node.querySelector('.camera-name').textContent = id;
     document.getElementById('cameras').appendChild(node);
-    const cam = { id: id, node: node, canvas: node.querySelector('canvas'), shownSeq: -1, shownEvents: '' };
+    const cam = { id: id, node: node, canvas: node.querySelector('canvas'), shownSeq: -1, shownEvents: '', drawing: null, last: null };
     cameras.set(id, cam);
+    setUpDrawing(cam);
     poll(cam);
   }
 
@@ -62,6 +63,39 @@
       cam.node.querySelector('.info').textContent = 'no picture: ' + e.message;
     }
     setTimeout(() => poll(cam), Math.max(0, refreshMs - (Date.now() - started)));
+  }
+
+  // Drawing a zone: clicks on the picture collect the corners in full-frame pixels (what the tracker's zone
+  // configuration takes); the gateway is not changed from here, the points are copied into its configuration.
+  function setUpDrawing(cam) {
+    const n = cam.node;
+    const field = n.querySelector('.zone-points');
+    const show = on => { n.querySelector('.draw-help').hidden = !on; field.hidden = !on; n.querySelector('.draw-clear').hidden = !on; };
+    n.querySelector('.draw').addEventListener('click', () => {
+      cam.drawing = cam.drawing ? null : [];
+      show(cam.drawing !== null);
+      field.value = '';
+      redraw(cam);
+    });
+    n.querySelector('.draw-clear').addEventListener('click', () => { cam.drawing = []; field.value = ''; redraw(cam); });
+    cam.canvas.addEventListener('click', ev => {
+      if (!cam.drawing || !cam.last) {
+        return;
+      }
+      const r = cam.canvas.getBoundingClientRect();
+      const v = cam.last.v;
+      const x = Math.round((ev.clientX - r.left) * v.width / r.width);
+      const y = Math.round((ev.clientY - r.top) * v.height / r.height);
+      cam.drawing.push(x, y);
+      field.value = cam.drawing.join(',');
+      redraw(cam);
+    });
+  }
+
+  function redraw(cam) {
+    if (cam.last) {
+      draw(cam, cam.last.v, cam.last.img);
+    }
   }
 
   function loadImage(url) {
@@ -116,6 +150,20 @@
       label(g, text, x, y, color, font);
       drawnBoxes.push({ text: text, x: x, y: y, w: w, h: h, color: color });
     }
+    if (cam.drawing && cam.drawing.length >= 2) {
+      const p = cam.drawing;
+      g.strokeStyle = '#ff00ff';
+      g.beginPath();
+      g.moveTo(Math.round(p[0] * sx), Math.round(p[1] * sy));
+      for (let i = 2; i + 1 < p.length; i += 2) {
+        g.lineTo(Math.round(p[i] * sx), Math.round(p[i + 1] * sy));
+      }
+      if (p.length >= 6) {
+        g.closePath();
+      }
+      g.stroke();
+    }
+    cam.last = { v: v, img: img };
     cam.shownSeq = v.sequence;
     // what was drawn, for people's tools and the browser tests
     c.dataset.sequence = String(v.sequence);
