@@ -72,7 +72,7 @@ public class LiveViewIT {
         runtime.add(FelixRuntime.artifact("org.apache.felix", "org.apache.felix.http.jetty", "4.2.10"));
         runtime.add(FelixRuntime.artifact("com.google.code.gson", "gson", "2.9.0"));
         for (String b : new String[] {"io.edgetune.api", "io.edgetune.kura.api", "io.edgetune.model.pkg", "io.edgetune.bytedeco",
-                "io.edgetune.bytedeco.natives.linux-x86_64", "io.edgetune.capture", "io.edgetune.motion", "io.edgetune.inference"}) {
+                "io.edgetune.bytedeco.natives.linux-x86_64", "io.edgetune.capture", "io.edgetune.motion", "io.edgetune.inference", "io.edgetune.tracker"}) {
             runtime.add(FelixRuntime.edgetune(b));
         }
         runtime.add(FelixRuntime.builtBundle("io.edgetune.liveview"));
@@ -83,6 +83,9 @@ public class LiveViewIT {
         felix.configureFactory("io.edgetune.capture.Camera", Map.of("camera.id", CAMERA, "source.uri", Assets.video().toString(),
                 "target.fps", 5, "file.loop", true, "file.realtime", true));
         felix.configureFactory("io.edgetune.motion.MotionDetector", Map.of("camera.id", CAMERA));
+        // the demo's zone (the front of the plaza); objects end soon after they leave, so END events with snapshots come early
+        felix.configure("io.edgetune.tracker.Tracker", Map.of("zones", new String[] {CAMERA + ":front=0,330;767,330;767,575;0,575"},
+                "confirm.hits", 3, "end.after.s", 1.0));
         // a second camera, frames only (no motion stage), whose id is markup
         felix.configureFactory("io.edgetune.capture.Camera", Map.of("camera.id", HOSTILE, "source.uri", Assets.video().toString(),
                 "target.fps", 1, "file.loop", true, "file.realtime", true));
@@ -152,8 +155,9 @@ public class LiveViewIT {
                 + "const edges = boxes.map(b => px(Math.round(b.x + b.w / 2), b.y + b.h));"
                 + "const d = g.getImageData(0, 0, c.width, c.height).data; let sum = 0, sq = 0, n = 0;"
                 + "for (let i = 0; i < d.length; i += 4 * 97) { const v = d[i + 1]; sum += v; sq += v * v; n++; }"
+                + "const zoneRow = []; for (let x = 20; x < c.width; x += 40) zoneRow.push(px(x, Math.round(330 * c.width / 768)));"
                 + "return {sequence: Number(c.dataset.sequence), width: c.width, height: c.height, boxes: boxes, edges: edges,"
-                + " zones: JSON.parse(c.dataset.zones), variance: sq / n - (sum / n) * (sum / n)};",
+                + " zones: JSON.parse(c.dataset.zones), zoneRow: zoneRow, variance: sq / n - (sum / n) * (sum / n)};",
                 camera);
     }
 
@@ -171,8 +175,20 @@ public class LiveViewIT {
         return last[0];
     }
 
+    private static int matching(List<?> pixels, int r0, int g0, int b0) {
+        int n = 0;
+        for (Object o : pixels) {
+            List<?> rgb = (List<?>) o;
+            if (Math.abs(((Number) rgb.get(0)).intValue() - r0) < 40 && Math.abs(((Number) rgb.get(1)).intValue() - g0) < 40
+                    && Math.abs(((Number) rgb.get(2)).intValue() - b0) < 40) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Test
-    public void thePageShowsTheLiveFrameWithTheDetectorsBoxesDrawn() throws Exception {
+    public void thePageShowsTheLiveFrameWithTracksZonesAndEvents() throws Exception {
         await(base("127.0.0.1") + "/api/cameras", r -> r.statusCode() == 200 && new String(r.body()).contains(CAMERA));
         ChromeDriver browser = HeadlessChromium.start(work.resolve("chromium-live"));
         try {
@@ -183,24 +199,27 @@ public class LiveViewIT {
             long seq = ((Number) first.get("sequence")).longValue();
             awaitCanvas(browser, CAMERA, s -> ((Number) s.get("sequence")).longValue() > seq);
 
-            // people walk through vtest.avi: the detector's boxes are drawn, labelled, in the box colour
+            // people walk through vtest.avi: the tracker's objects are drawn with their ids, in the state's colour
+            // (the bottom edge's middle of a moving object's box is #00ff66 unless a later box or label covers it)
             Map<String, Object> withBoxes = awaitCanvas(browser, CAMERA, s -> ((List<?>) s.get("boxes")).stream()
-                    .anyMatch(b -> String.valueOf(((Map<?, ?>) b).get("text")).startsWith("Person ")));
-            List<?> boxes = (List<?>) withBoxes.get("boxes");
-            List<?> edges = (List<?>) withBoxes.get("edges");
-            int coloured = 0;
-            for (int i = 0; i < boxes.size(); i++) {
-                List<?> rgb = (List<?>) edges.get(i);
-                int r = ((Number) rgb.get(0)).intValue(), g = ((Number) rgb.get(1)).intValue(), b = ((Number) rgb.get(2)).intValue();
-                // the bottom edge's middle is stroked in #00ff66 unless a later box or label covers it
-                if (r < 60 && g > 200 && b > 60 && b < 150) {
-                    coloured++;
-                }
-            }
-            assertTrue("box edges drawn in the box colour: " + withBoxes, coloured > 0);
+                    .anyMatch(b -> String.valueOf(((Map<?, ?>) b).get("text")).matches("#\\d+ Person \\d+%"))
+                    && matching((List<?>) s.get("edges"), 0, 255, 102) > 0);
+            assertTrue(withBoxes.toString(), ((List<?>) withBoxes.get("zones")).contains("front"));
+            // the zone's top edge (y = 330) is stroked in #33aaff where no box or label covers it
+            assertTrue("zone edge drawn: " + withBoxes.get("zoneRow"), matching((List<?>) withBoxes.get("zoneRow"), 51, 170, 255) >= 5);
             String info = (String) ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll('section.camera')]"
                     + ".find(n => n.dataset.camera === arguments[0]).querySelector('.info').textContent", CAMERA);
-            assertTrue(info, info.contains("detections (no tracker)"));
+            assertTrue(info, info.contains("tracked objects"));
+            String zones = browser.findElement(By.cssSelector("section.camera[data-camera='" + CAMERA + "'] ul.zones")).getText();
+            assertTrue(zones, zones.startsWith("front: "));
+
+            // objects that leave end; their END event is listed with its snapshot, which the browser decoded
+            WebElement snapshot = new WebDriverWait(browser, Duration.ofSeconds(120)).until(b -> b.findElements(
+                    By.cssSelector("section.camera[data-camera='" + CAMERA + "'] li.event[data-type='END'] img")).stream()
+                    .filter(img -> ((Number) ((JavascriptExecutor) b).executeScript("return arguments[0].naturalWidth", img)).intValue() > 0)
+                    .findFirst().orElse(null));
+            WebElement endEvent = snapshot.findElement(By.xpath(".."));
+            assertTrue(endEvent.getText(), endEvent.getText().matches(".* END #\\d+ \\S+.*"));
 
             // drawing a zone: three clicks on the picture give the corners in full-frame pixels
             WebElement plaza = browser.findElement(By.cssSelector("section.camera[data-camera='" + CAMERA + "']"));
@@ -213,7 +232,8 @@ public class LiveViewIT {
                 new Actions(browser).moveToElement(canvas, c[0], c[1]).click().perform();
             }
             String points = plaza.findElement(By.cssSelector("input.zone-points")).getAttribute("value");
-            String[] xy = points.split(",");
+            assertTrue(points, points.startsWith(CAMERA + ":zone1="));
+            String[] xy = points.substring((CAMERA + ":zone1=").length()).split("[,;]");
             assertEquals(points, 6, xy.length);
             double scale = 768 / shownWidth;
             for (int i = 0; i < 3; i++) {
@@ -243,7 +263,8 @@ public class LiveViewIT {
         assertEquals(400, get(base + "/api/view").statusCode());
         assertEquals(404, get(base + "/static/live.js").statusCode());
         assertEquals(404, get(base + "/..%2F..%2Fetc/passwd").statusCode());
-        assertEquals(404, get(base + "/api/snapshot?camera=" + CAMERA + "&event=1").statusCode());
+        assertEquals(404, get(base + "/api/snapshot?camera=" + CAMERA + "&event=999999999").statusCode());
+        assertEquals(400, get(base + "/api/snapshot?camera=" + CAMERA + "&event=..%2F1").statusCode());
         HttpResponse<byte[]> frame = await(base + "/api/frame?camera=" + CAMERA, r -> r.statusCode() == 200);
         assertEquals("image/jpeg", frame.headers().firstValue("Content-Type").orElse(""));
         assertEquals((byte) 0xFF, frame.body()[0]);

@@ -87,9 +87,18 @@
       const x = Math.round((ev.clientX - r.left) * v.width / r.width);
       const y = Math.round((ev.clientY - r.top) * v.height / r.height);
       cam.drawing.push(x, y);
-      field.value = cam.drawing.join(',');
+      field.value = zoneSetting(cam);
       redraw(cam);
     });
+  }
+
+  // the tracker's zones setting: camera:name=x,y;x,y;... (name it before pasting)
+  function zoneSetting(cam) {
+    const pairs = [];
+    for (let i = 0; i + 1 < cam.drawing.length; i += 2) {
+      pairs.push(cam.drawing[i] + ',' + cam.drawing[i + 1]);
+    }
+    return cam.id + ':zone1=' + pairs.join(';');
   }
 
   function redraw(cam) {
