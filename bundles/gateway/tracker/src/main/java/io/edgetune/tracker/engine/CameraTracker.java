@@ -104,6 +104,11 @@ public final class CameraTracker {
             detUsed = new boolean[Math.max(nd, detUsed.length * 2)];
         }
         Arrays.fill(detUsed, 0, nd, false);
+        if (!s.labels().isEmpty()) {
+            for (int i = 0; i < nd; i++) {
+                detUsed[i] = !s.tracks(dets.get(i).label()); // untracked labels take part in nothing
+            }
+        }
         // stage 1: confident detections to confirmed tracks
         associate(dets, true, false, s.matchIou(), frame, events);
         // stage 2: unsure detections to confirmed tracks that are not lost
@@ -114,7 +119,7 @@ public final class CameraTracker {
         associate(dets, true, true, s.matchIou(), frame, events);
         for (int i = 0; i < nd; i++) {
             Detection det = dets.get(i);
-            if (!detUsed[i] && det.score() >= s.highScore()) {
+            if (!detUsed[i] && det.score() >= s.highScore() && s.tracks(det.label())) {
                 T tr = new T(nextId++, det, now);
                 tracks.add(tr);
                 if (s.confirmHits() <= 1) {

@@ -72,6 +72,22 @@ public final class JpegCrops implements SnapshotEncoder {
         }
     }
 
+    /** The whole frame as a JPEG (for tools and tests that look at frames); params as for imencode. */
+    public static byte[] frameJpeg(Frame frame, IntPointer params) {
+        ByteBuffer px = frame.pixels().duplicate();
+        px.clear();
+        try (BytePointer data = new BytePointer(px);
+             Mat whole = new Mat(frame.height(), frame.width(), CV_8UC3, data);
+             BytePointer out = new BytePointer()) {
+            if (!imencode(".jpg", whole, out, params)) {
+                throw new IllegalStateException("OpenCV could not encode a JPEG");
+            }
+            byte[] b = new byte[(int) out.limit()];
+            out.get(b);
+            return b;
+        }
+    }
+
     private static byte[] jpeg(Mat img, int q) {
         try (IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, q);
              BytePointer out = new BytePointer()) {

@@ -24,11 +24,13 @@ import io.edgetune.api.config.ConfigValues;
  * @param snapshotMaxSide       longest side of a track's best crop, pixels
  * @param snapshotMaxBytes      largest JPEG kept as a track's best crop
  * @param snapshotQuality       JPEG quality of the crop, percent
+ * @param labels                labels that are tracked; empty tracks every label
  */
 public record TrackerSettings(float highScore, float lowScore, float matchIou, int confirmHits, int lostAfterMisses,
                               long endAfterMillis, long stationaryAfterMillis, float stationaryMove,
                               long stationaryEndAfterMillis, float coverage,
-                              int zoneFrames, int snapshotMaxSide, int snapshotMaxBytes, int snapshotQuality) {
+                              int zoneFrames, int snapshotMaxSide, int snapshotMaxBytes, int snapshotQuality,
+                              java.util.Set<String> labels) {
 
     public TrackerSettings {
         ConfigValues.range("high.score", highScore, 0, 1);
@@ -45,23 +47,41 @@ public record TrackerSettings(float highScore, float lowScore, float matchIou, i
         ConfigValues.range("snapshot.max.side", snapshotMaxSide, 16, 4096);
         ConfigValues.range("snapshot.max.bytes", snapshotMaxBytes, 1024, 1 << 22);
         ConfigValues.range("snapshot.quality", snapshotQuality, 10, 100);
+        labels = java.util.Set.copyOf(labels);
     }
 
     /** The defaults of the tracker component's configuration. */
     public static TrackerSettings defaults() {
         return new TrackerSettings(0.5f, 0.3f, 0.2f, 3, 2, 3_000, 10_000, 0.15f, 60_000, 0.5f, 2,
-                160, 16_384, 80);
+                160, 16_384, 80, java.util.Set.of());
     }
 
     public TrackerSettings withConfirmHits(int hits) {
         return new TrackerSettings(highScore, lowScore, matchIou, hits, lostAfterMisses, endAfterMillis,
                 stationaryAfterMillis, stationaryMove, stationaryEndAfterMillis, coverage,
-                zoneFrames, snapshotMaxSide, snapshotMaxBytes, snapshotQuality);
+                zoneFrames, snapshotMaxSide, snapshotMaxBytes, snapshotQuality, labels);
+    }
+
+    public TrackerSettings withLabels(java.util.Set<String> tracked) {
+        return new TrackerSettings(highScore, lowScore, matchIou, confirmHits, lostAfterMisses, endAfterMillis,
+                stationaryAfterMillis, stationaryMove, stationaryEndAfterMillis, coverage,
+                zoneFrames, snapshotMaxSide, snapshotMaxBytes, snapshotQuality, tracked);
+    }
+
+    public TrackerSettings withLostAfter(int misses, long endAfter) {
+        return new TrackerSettings(highScore, lowScore, matchIou, confirmHits, misses, endAfter,
+                stationaryAfterMillis, stationaryMove, stationaryEndAfterMillis, coverage,
+                zoneFrames, snapshotMaxSide, snapshotMaxBytes, snapshotQuality, labels);
+    }
+
+    /** Whether detections of this label are tracked. */
+    public boolean tracks(String label) {
+        return labels.isEmpty() || labels.contains(label);
     }
 
     public TrackerSettings withStationaryAfterMillis(long millis) {
         return new TrackerSettings(highScore, lowScore, matchIou, confirmHits, lostAfterMisses, endAfterMillis,
                 millis, stationaryMove, stationaryEndAfterMillis, coverage,
-                zoneFrames, snapshotMaxSide, snapshotMaxBytes, snapshotQuality);
+                zoneFrames, snapshotMaxSide, snapshotMaxBytes, snapshotQuality, labels);
     }
 }

@@ -69,6 +69,9 @@ public class TrackerComponent implements DetectionListener, MotionListener, Trac
                         + "its box is. Example: plaza:entrance=0,300;380,300;380,576;0,576")
         String[] zones() default {};
 
+        @AttributeDefinition(name = "Labels", required = false, description = "Comma-separated labels to track, e.g. Person,Car; empty tracks every label the detector reports.")
+        String labels() default "";
+
         @AttributeDefinition(name = "Confident score", description = "Detections at or above this score are matched first and may start tracks.", min = "0", max = "1")
         float high_score() default 0.5f;
 
@@ -130,7 +133,8 @@ public class TrackerComponent implements DetectionListener, MotionListener, Trac
                 millis("end.after.s", c.end_after_s()), millis("stationary.after.s", c.stationary_after_s()),
                 c.stationary_move(), millis("stationary.end.after.s", c.stationary_end_after_s()),
                 c.coverage(), c.zone_frames(),
-                c.snapshot_max_side(), c.snapshot_max_bytes(), c.snapshot_quality());
+                c.snapshot_max_side(), c.snapshot_max_bytes(), c.snapshot_quality(),
+                java.util.Set.copyOf(io.edgetune.api.config.ConfigValues.list(c.labels())));
     }
 
     private static long millis(String key, double seconds) {
