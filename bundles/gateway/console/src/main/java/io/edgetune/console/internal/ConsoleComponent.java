@@ -8,6 +8,9 @@ import io.edgetune.api.frame.CameraService;
 import io.edgetune.api.frame.CameraStatus;
 import io.edgetune.api.frame.Frame;
 import io.edgetune.api.motion.MotionService;
+import io.edgetune.api.track.TrackEvent;
+import io.edgetune.api.track.TrackedFrame;
+import io.edgetune.api.track.TrackerService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,14 +42,15 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = ConsoleComponent.Config.class)
 @Component(name = ConsoleComponent.PID, immediate = true, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {DetectionListener.class, ConfigurableComponent.class, ConsoleComponent.class},
-        property = {"osgi.command.scope=edgetune", "osgi.command.function=status", "osgi.command.function=detections"})
+        property = {"osgi.command.scope=edgetune", "osgi.command.function=status", "osgi.command.function=detections",
+                "osgi.command.function=tracks"})
 public class ConsoleComponent implements DetectionListener, ConfigurableComponent {
 
     static final String PID = "io.edgetune.console.Console";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "EdgeTune console",
-            description = "Status lines in the log and Gogo commands edgetune:status and edgetune:detections.")
+            description = "Status lines in the log and Gogo commands edgetune:status, edgetune:detections and edgetune:tracks.")
     public @interface Config {
         @AttributeDefinition(name = "status.interval.seconds", description = "Seconds between status lines in the log; 0 turns them off.", min = "0")
         int status_interval_seconds() default 10;
@@ -64,6 +68,9 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DetectorService detector;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TrackerService tracker;
     private volatile boolean logDetections;
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> task;
@@ -147,6 +154,16 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
         }
         MotionService m = motion;
         List<String> lines = table.lines(statuses, id -> m == null ? -1 : m.skipRatio(id));
+        TrackerService t = tracker;
+        if (t != null) {
+            for (CameraStatus cs : statuses) {
+                TrackedFrame tf = t.current(cs.cameraId());
+                if (tf != null) {
+                    List<TrackEvent> last = t.recentEvents(cs.cameraId(), 1);
+                    lines.add(TrackLines.status(tf, last.isEmpty() ? null : last.get(0)));
+                }
+            }
+        }
         DetectorService d = detector;
         if (d != null) {
             DetectorStatus s = d.status();
@@ -183,6 +200,19 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
     /** Gogo: edgetune:status */
     public String status() {
         return String.join(System.lineSeparator(), statusLines());
+    }
+
+    /** Gogo: edgetune:tracks CAMERA - the tracked objects of a camera, its zones' counts and its recent events. */
+    public String tracks(String cameraId) {
+        TrackerService t = tracker;
+        if (t == null) {
+            return "no tracker runs (bundle io.edgetune.tracker, configuration io.edgetune.tracker.Tracker)";
+        }
+        TrackedFrame tf = t.current(cameraId);
+        if (tf == null) {
+            return "no tracked frame yet from camera " + cameraId;
+        }
+        return TrackLines.tracks(tf, t.recentEvents(cameraId, 10));
     }
 
     /** Gogo: edgetune:detections CAMERA - the last frame's detections of a camera. */

@@ -23,6 +23,11 @@ public final class DetectionMessages {
     }
 
     public static KuraPayload payload(Detections d) {
+        return payload(d, null);
+    }
+
+    /** @param trackIds per detection the id of its tracked object (0: none), or null without a tracker */
+    public static KuraPayload payload(Detections d, long[] trackIds) {
         KuraPayload p = new KuraPayload();
         p.setTimestamp(new Date(d.frameTimestampMillis()));
         p.addMetric("camera.id", d.cameraId());
@@ -43,7 +48,7 @@ public final class DetectionMessages {
             p.addMetric("top.label", String.valueOf(top.label()));
             p.addMetric("top.score", (double) top.score());
         }
-        p.setBody(json(d).getBytes(StandardCharsets.UTF_8));
+        p.setBody(json(d, trackIds).getBytes(StandardCharsets.UTF_8));
         return p;
     }
 
@@ -105,12 +110,21 @@ public final class DetectionMessages {
 
     /** {"cam":..,"seq":..,"ts":..,"model":..,"det":[{"c":classId,"l":label,"s":score,"b":[x,y,w,h]}]} */
     static String json(Detections d) {
+        return json(d, null);
+    }
+
+    /** As {@link #json(Detections)}, each detection of a tracked object with {@code "t":trackId}. */
+    static String json(Detections d, long[] trackIds) {
         return new String(body(w -> {
             w.beginObject().name("cam").value(d.cameraId()).name("seq").value(d.frameSequence())
                     .name("ts").value(d.frameTimestampMillis()).name("model").value(String.valueOf(d.modelVersion()))
                     .name("det").beginArray();
-            for (Detection x : d.detections()) {
+            for (int i = 0; i < d.detections().size(); i++) {
+                Detection x = d.detections().get(i);
                 w.beginObject().name("c").value(x.classId()).name("l").value(String.valueOf(x.label()));
+                if (trackIds != null && i < trackIds.length && trackIds[i] > 0) {
+                    w.name("t").value(trackIds[i]);
+                }
                 round(w.name("s"), x.score(), 3);
                 round(w.name("b").beginArray(), x.x(), 1);
                 round(w, x.y(), 1);

@@ -142,8 +142,21 @@ public final class Uploader {
         return t;
     }
 
+    /** A frame's detections with the tracker's view of the same frame (for track ids). */
+    record Tracked(Detections detections, io.edgetune.api.track.TrackedFrame tracked) {
+    }
+
     /** Detector thread: never blocks. */
     public void offer(Detections d) {
+        offer(d, null);
+    }
+
+    /**
+     * Detector thread: never blocks.
+     *
+     * @param tracked the tracker's result for the same frame, or null
+     */
+    public void offer(Detections d, io.edgetune.api.track.TrackedFrame tracked) {
         received.incrementAndGet();
         long now = clock.getAsLong();
         Track track = track(d.cameraId(), now);
@@ -166,7 +179,7 @@ public final class Uploader {
             rateLimited.incrementAndGet();
             return;
         }
-        if (!queue.offer(kept)) {
+        if (!queue.offer(tracked == null ? kept : new Tracked(kept, tracked))) {
             queueFull.incrementAndGet();
             return;
         }
@@ -273,6 +286,9 @@ public final class Uploader {
             if (m instanceof Detections d) {
                 cameraId = d.cameraId();
                 payload = DetectionMessages.payload(d);
+            } else if (m instanceof Tracked t) {
+                cameraId = t.detections().cameraId();
+                payload = DetectionMessages.payload(t.detections(), EventMessages.trackIds(t.detections(), t.tracked()));
             } else if (m instanceof Heartbeat h) {
                 cameraId = h.cameraId();
                 payload = DetectionMessages.heartbeat(h);

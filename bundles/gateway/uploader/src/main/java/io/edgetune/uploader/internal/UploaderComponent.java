@@ -11,6 +11,10 @@ import io.edgetune.api.frame.FrameListener;
 import io.edgetune.api.motion.MotionListener;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.MotionService;
+import io.edgetune.api.track.TrackEvent;
+import io.edgetune.api.track.TrackListener;
+import io.edgetune.api.track.TrackedFrame;
+import io.edgetune.api.track.TrackerService;
 import io.edgetune.api.upload.SamplingService;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,9 +53,9 @@ import org.slf4j.LoggerFactory;
 @Component(name = UploaderComponent.PID, configurationPid = UploaderComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {DetectionListener.class, FrameListener.class, MotionListener.class, SamplingService.class,
-                ConfigurableComponent.class})
+                TrackListener.class, ConfigurableComponent.class})
 public class UploaderComponent implements DetectionListener, FrameListener, MotionListener, SamplingService,
-        ConfigurableComponent {
+        TrackListener, ConfigurableComponent {
 
     public static final String PID = "io.edgetune.uploader.Uploader";
     private static final Logger LOG = LoggerFactory.getLogger(UploaderComponent.class);
@@ -68,6 +72,12 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
 
         @AttributeDefinition(name = "SamplePublisher target", description = "Publisher for sampled frames (JPEG), e.g. (kura.service.pid=edgetune-samples).")
         String SamplePublisher_target() default "(kura.service.pid=edgetune-samples)";
+
+        @AttributeDefinition(name = "EventPublisher target", description = "Publisher for the tracker's events, e.g. (kura.service.pid=edgetune-events).")
+        String EventPublisher_target() default "(kura.service.pid=edgetune-events)";
+
+        @AttributeDefinition(name = "Event queue size", description = "Tracker events waiting to be published; more are dropped and counted.", min = "1")
+        int event_queue_size() default 256;
 
         @AttributeDefinition(name = "Sample JPEG quality (%)", min = "10", max = "100")
         int sample_jpeg_quality() default 90;
@@ -148,6 +158,14 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CloudPublisher samplePublisher;
 
+    @Reference(name = "EventPublisher", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CloudPublisher eventPublisher;
+
+    /** When a tracker runs, detection messages wait for its view of the frame to carry track ids. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TrackerService tracker;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<CameraService> cameras;
 
@@ -166,6 +184,8 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
     private volatile SampleTaker sampler;
     private volatile SampleWorker sampleWorker;
     private volatile PolicySampler policySampler;
+    private volatile EventWorker events;
+    private final TrackPairing pairing = new TrackPairing();
     private ScheduledExecutorService timer;
 
     @Activate
@@ -175,6 +195,9 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         Uploader u = new Uploader(checked.upload(), () -> detectionsPublisher);
         u.setKnownCameras(this::cameraIds);
         u.start();
+        EventWorker ew = new EventWorker(config.event_queue_size(), () -> eventPublisher);
+        ew.start();
+        events = ew;
         PolicySampler.Settings ps = checked.sampling();
         if (ps.anyPolicy()) {
             SampleWorker w = new SampleWorker(config.sample_queue_size(), () -> samplePublisher, config.sample_jpeg_quality());
@@ -211,6 +234,7 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         ConfigValues.atLeast("heartbeat.s", c.heartbeat_s(), 0);
         ConfigValues.atLeast("aggregate.s", c.aggregate_s(), 0);
         ConfigValues.atLeast("sample.queue.size", c.sample_queue_size(), 1);
+        ConfigValues.atLeast("event.queue.size", c.event_queue_size(), 1);
         Uploader.Settings upload = new Uploader.Settings(c.only_with_detections(), c.min_score(), c.max_rate(),
                 c.burst(), c.queue_size(), c.heartbeat_s(), c.aggregate_s());
         return new Checked(upload, samplingSettings(c));
@@ -245,6 +269,11 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         uploader = null;
         if (u != null) {
             u.stop(2000);
+        }
+        EventWorker ew = events;
+        events = null;
+        if (ew != null) {
+            ew.stop(2000);
         }
         SampleTaker st = sampler;
         sampler = null;
@@ -291,7 +320,11 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
     public void onDetections(Detections detections, Frame frame) {
         Uploader u = uploader;
         if (u != null) {
-            u.offer(detections);
+            if (tracker == null) {
+                u.offer(detections);
+            } else {
+                pairing.detections(detections, u::offer);
+            }
         }
         PolicySampler ps = policySampler;
         if (ps != null && frame != null) {
@@ -300,6 +333,22 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
             } catch (RuntimeException e) {
                 LOG.warn("Sampling policies failed on {} #{}: {}", detections.cameraId(), detections.frameSequence(), e.getMessage());
             }
+        }
+    }
+
+    @Override
+    public void onTracks(TrackedFrame tracked, Frame frame) {
+        Uploader u = uploader;
+        if (u != null) {
+            pairing.tracked(tracked, u::offer);
+        }
+    }
+
+    @Override
+    public void onEvent(TrackEvent event) {
+        EventWorker ew = events;
+        if (ew != null) {
+            ew.offer(event);
         }
     }
 
@@ -329,6 +378,12 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
             MotionService m = motion;
             KuraPayload status = u.statusPayload(statuses, d == null ? null : d.status(),
                     m == null ? null : id -> m.skipRatio(id), policySampler, sampleWorker, sampler);
+            EventWorker ew = events;
+            if (ew != null) {
+                status.addMetric("uploads.events.published", ew.published());
+                status.addMetric("uploads.events.dropped", ew.dropped());
+                status.addMetric("uploads.events.failed", ew.failed());
+            }
             Object c = connection;
             if (c != null) {
                 ConnectionMetrics.add(c, status);

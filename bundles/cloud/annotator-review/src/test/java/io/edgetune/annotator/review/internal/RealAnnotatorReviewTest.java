@@ -16,6 +16,7 @@ import io.edgetune.api.detect.DetectorService;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelRegistry;
 import io.edgetune.cloud.mqtt.codec.KuraPayloadCodec;
+import io.edgetune.testsupport.HeadlessChromium;
 import io.edgetune.testsupport.TestBroker;
 import io.edgetune.inference.engine.DetectorSettings;
 import io.edgetune.inference.engine.LoadedModel;

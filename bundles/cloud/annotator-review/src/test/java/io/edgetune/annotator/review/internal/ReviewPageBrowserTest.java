@@ -9,6 +9,7 @@ import io.edgetune.api.annotate.LabelBox;
 import io.edgetune.api.annotate.ReviewItem;
 import io.edgetune.api.annotate.TrainingStatus;
 import io.edgetune.api.annotate.Verdict;
+import io.edgetune.testsupport.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

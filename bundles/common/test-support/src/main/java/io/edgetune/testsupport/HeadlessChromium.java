@@ -1,4 +1,4 @@
-package io.edgetune.annotator.review.internal;
+package io.edgetune.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,31 +11,31 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /** Debian's chromium and chromedriver, installed with apt-get when missing, driven by Selenium. */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Held so the level sticks: Selenium warns on every start that it has no CDP bindings for this chromium (unused here). */
     private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
     private HeadlessChromium() {
     }
 
-    static synchronized void ensureInstalled() throws Exception {
+    public static synchronized void ensureInstalled() throws Exception {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
             return;
         }
         Process apt = new ProcessBuilder("apt-get", "install", "-y", "-q", "chromium", "chromium-driver").inheritIO().start();
         if (!apt.waitFor(600, TimeUnit.SECONDS) || apt.exitValue() != 0) {
             throw new IllegalStateException("chromium is not installed and 'apt-get install -y chromium chromium-driver' failed;"
-                    + " install the Debian packages chromium and chromium-driver to run the review page's browser tests");
+                    + " install the Debian packages chromium and chromium-driver to run the web pages' browser tests");
         }
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("apt-get installed chromium but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
         }
     }
 
-    static ChromeDriver start(Path profile) throws Exception {
+    public static ChromeDriver start(Path profile) throws Exception {
         ensureInstalled();
         SELENIUM_LOG.setLevel(Level.SEVERE);
         Files.createDirectories(profile);
@@ -55,7 +55,7 @@ final class HeadlessChromium {
     }
 
     /** Quits the browser (if started), then closes the server it looked at (if started). */
-    static void stop(ChromeDriver browser, AutoCloseable server) throws Exception {
+    public static void stop(ChromeDriver browser, AutoCloseable server) throws Exception {
         if (browser != null) {
             browser.quit();
         }
