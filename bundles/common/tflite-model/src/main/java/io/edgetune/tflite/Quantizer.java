@@ -3,7 +3,6 @@ package io.edgetune.tflite;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -342,24 +341,5 @@ public final class Quantizer {
             return sign != 0 ? -v : v;
         }
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-    }
-
-    static String describe(TfliteModel m) {
-        Subgraph g = m.main();
-        StringBuilder s = new StringBuilder();
-        for (int i : g.inputs) {
-            s.append("input ").append(g.tensors.get(i)).append(' ').append(params(g.tensors.get(i))).append('\n');
-        }
-        for (int i : g.outputs) {
-            s.append("output ").append(g.tensors.get(i)).append(' ').append(params(g.tensors.get(i))).append('\n');
-        }
-        return s.toString();
-    }
-
-    static String params(Tensor t) {
-        Quantization q = t.quantization;
-        return q == null || !q.isQuantized() ? "(not quantized)"
-                : "scale " + (q.scale.length == 1 ? String.valueOf(q.scale[0]) : Arrays.toString(q.scale))
-                + " zero point " + (q.zeroPoint.length == 1 ? String.valueOf(q.zeroPoint[0]) : Arrays.toString(q.zeroPoint));
     }
 }

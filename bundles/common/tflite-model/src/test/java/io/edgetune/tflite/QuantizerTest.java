@@ -83,6 +83,17 @@ public class QuantizerTest {
     }
 
     @Test
+    public void float16WeightsAreReadExactly() {
+        assertEquals(1f, Quantizer.half((short) 0x3c00), 0f);
+        assertEquals(-2f, Quantizer.half((short) 0xc000), 0f);
+        assertEquals(65504f, Quantizer.half((short) 0x7bff), 0f);
+        assertEquals(0x1p-24f, Quantizer.half((short) 0x0001), 0f);
+        assertEquals(0x1p-14f, Quantizer.half((short) 0x0400), 0f);
+        assertEquals(Float.NEGATIVE_INFINITY, Quantizer.half((short) 0xfc00), 0f);
+        assertEquals(-0f, Quantizer.half((short) 0x8000), 0f);
+    }
+
+    @Test
     public void aTensorWithoutARangeIsNotGuessed() throws Exception {
         Calibration partial = new Calibration(TfliteModel.read(floatModel));
         try {
