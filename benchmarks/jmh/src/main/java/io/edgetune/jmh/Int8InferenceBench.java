@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Raw interpreter invoke of the shipped fp16 model against its int8 build, side by side in one run: JavaCPP TFLite
  * 2.20, XNNPACK, 2 threads (the gateway's default), a real frame in the input tensor. The int8 build is made in the
  * set-up the way a retraining round makes it (io.edgetune.tflite.Quantizer), calibrated on 24 frames spread over
- * the sample video; the trainer's Int8BuildTest checks its quality.
+ * the sample video (int8 input and outputs, as a round builds it); the trainer's Int8BuildTest checks its quality.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
@@ -134,7 +134,7 @@ public class Int8InferenceBench extends GatewayBench {
             preparer = new InputPreparer(prepared, 300, 300);
         }
 
-        /** The gateway's preparation of the whole frame; for a uint8 input, quantized with the input's parameters. */
+        /** The gateway's preparation of the whole frame; for an integer input, quantized with the input's parameters. */
         void prepare(Frame f) {
             preparer.prepare(f, 0, 0, f.width(), f.height());
             if (input.type() != 1) {
@@ -143,8 +143,11 @@ public class Int8InferenceBench extends GatewayBench {
                 BytePointer p = new BytePointer(input.data().raw());
                 p.capacity(input.bytes());
                 ByteBuffer q = p.asByteBuffer();
+                boolean int8 = input.type() == 9; // kTfLiteInt8; else kTfLiteUInt8
+                int lo = int8 ? -128 : 0;
+                int hi = int8 ? 127 : 255;
                 for (int i = 0; i < q.capacity(); i++) {
-                    q.put(i, (byte) Math.max(0, Math.min(255, Math.round(prepared.get(i) / scale) + zero)));
+                    q.put(i, (byte) Math.max(lo, Math.min(hi, Math.round(prepared.get(i) / scale) + zero)));
                 }
             }
         }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * on each calibration image through the gateway's own input preparation with every activation tensor listed as an
  * interpreter output (so the arena keeps it), the minimum and maximum of each are folded into a
  * {@link Calibration}, and {@link Quantizer} writes the int8 model. The input range is the preparation's [-1, 1],
- * so the build's uint8 input takes the frame's RGB pixels as they are (scale 2/255, zero point 128).
+ * so the build's int8 input takes the frame's RGB pixels minus 128 (scale 2/255, zero point -1: real =
+ * (pixel - 127) x 2/255, within half a step of the float preparation's pixel / 127.5 - 1).
  */
 public final class Int8Build {
 
@@ -33,7 +34,7 @@ public final class Int8Build {
     private Int8Build() {
     }
 
-    /** Calibrates on the images (unreadable ones are skipped with a warning) and quantizes: uint8 input, int8 outputs. */
+    /** Calibrates on the images (unreadable ones are skipped with a warning) and quantizes: int8 input and outputs. */
     public static Result build(byte[] floatModel, List<LabelledImage> calibration, TrainerSettings settings,
                                BooleanSupplier stop) throws TrainingException {
         return build(floatModel, calibration, settings, new Quantizer.Options(), stop);
@@ -79,7 +80,7 @@ public final class Int8Build {
         }
     }
 
-    /** "input uint8 [1,300,300,3] scale .. zero point ..; output ..." */
+    /** "input normalized_input_image_tensor int8[1, 300, 300, 3] scale .. zero point ..; output ..." */
     static String describe(TfliteModel m) {
         StringBuilder s = new StringBuilder();
         for (int i : m.main().inputs) {

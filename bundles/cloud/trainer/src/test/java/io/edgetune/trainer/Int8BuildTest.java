@@ -41,17 +41,17 @@ public class Int8BuildTest {
     }
 
     @Test
-    public void theBuildIsFullIntegerWithAUint8InputAndInt8Outputs() throws Exception {
+    public void theBuildIsFullIntegerWithInt8InputAndOutputs() throws Exception {
         TfliteModel m = TfliteModel.read(int8.model());
         assertEquals(List.of(), QuantizationCheck.problems(m));
         Tensor in = m.main().tensors.get(m.main().inputs[0]);
-        assertEquals(TensorType.UINT8, in.type);
-        // raw RGB pixels: 0 and 255 land on -1 and 1 (the float preparation's range) within one step
+        assertEquals(TensorType.INT8, in.type);
+        // RGB pixels minus 128: pixels 0 and 255 land on -1 and 1 (the float preparation's range) within one step
         float scale = in.quantization.scale[0];
         long zero = in.quantization.zeroPoint[0];
         assertEquals(2f / 255, scale, 1e-6);
-        assertEquals(-1f, scale * (0 - zero), scale);
-        assertEquals(1f, scale * (255 - zero), scale);
+        assertEquals(-1f, scale * (-128 - zero), scale);
+        assertEquals(1f, scale * (127 - zero), scale);
         for (int o : m.main().outputs) {
             assertEquals(TensorType.INT8, m.main().tensors.get(o).type);
         }

@@ -20,8 +20,9 @@ import java.util.List;
  *     the inputs and the output of a CONCATENATION share one set (the union of their ranges), so no input needs
  *     requantizing; LOGISTIC outputs have scale 1/256 and zero point -128, as TFLite requires;</li>
  * <li>model input and outputs: {@link Options#inputType} and {@link Options#outputType} (int8, uint8, or float32
- *     for the outputs); a uint8 input is converted by one QUANTIZE op (same scale, zero point + 128), so a uint8
- *     input of a [-1, 1] model takes raw pixels.</li>
+ *     for the outputs); a uint8 input is converted by one QUANTIZE op (same scale, zero point + 128). For a model
+ *     whose float input is [-1, 1], a uint8 input takes the pixels as they are and an int8 input takes
+ *     pixel - 128.</li>
  * </ul>
  * Operators other than those named here are refused with their code. The result is checked with
  * {@link QuantizationCheck} before it is returned.
@@ -30,8 +31,11 @@ public final class Quantizer {
 
     /** How the quantized model meets its callers. */
     public static final class Options {
-        /** {@link TensorType#UINT8} (default) or {@link TensorType#INT8}. */
-        public int inputType = TensorType.UINT8;
+        /**
+         * {@link TensorType#INT8} (default) or {@link TensorType#UINT8}. A uint8 input costs a QUANTIZE operator that
+         * XNNPACK does not take (about 0.7 ms of a 8 ms invoke on the development machine), so int8 is the default.
+         */
+        public int inputType = TensorType.INT8;
         /** {@link TensorType#INT8} (default), {@link TensorType#UINT8} or {@link TensorType#FLOAT32}. */
         public int outputType = TensorType.INT8;
 

@@ -29,7 +29,8 @@ public class QuantizerTest {
         for (int t : ranges.tensors()) {
             ranges.set(t, -6f, 6f);
         }
-        int8 = Quantizer.quantize(floatModel, ranges, new Quantizer.Options());
+        // the uint8 input: the variant with the extra QUANTIZE operator (everyEdgeOptionLoads covers the others)
+        int8 = Quantizer.quantize(floatModel, ranges, new Quantizer.Options().input(TensorType.UINT8));
     }
 
     @Test
@@ -67,6 +68,7 @@ public class QuantizerTest {
     @Test
     public void everyEdgeOptionLoads() throws Exception {
         int[][] options = {{TensorType.INT8, TensorType.INT8}, {TensorType.UINT8, TensorType.UINT8}, {TensorType.INT8, TensorType.FLOAT32}};
+        assertEquals("the default", TensorType.INT8, new Quantizer.Options().inputType);
         for (int[] o : options) {
             byte[] b = Quantizer.quantize(floatModel, ranges, new Quantizer.Options().input(o[0]).output(o[1]));
             TfliteModel m = TfliteModel.read(b);
