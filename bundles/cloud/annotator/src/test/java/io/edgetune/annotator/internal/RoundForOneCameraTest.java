@@ -132,7 +132,7 @@ public class RoundForOneCameraTest {
 
                 Retrainer retrainer = new Retrainer(new Retrainer.Settings(false, 1, 1, 1, TrainerSettings.defaults().withEpochs(12),
                         Assets.model(), "base-oidv4", annotatorModels, keyFile, true, 256 * 1024, 60_000, labels, 300, 300,
-                        "ssd-mobilenet-v2:300", "edgetune", "annotator"));
+                        "ssd-mobilenet-v2:300", "edgetune", "annotator", true, "", 60));
                 List<String> deliveries = new CopyOnWriteArrayList<>();
                 retrainer.attach(ingest);
                 // the gateway's end of a delivery as the commands run it: install, then activate for the named camera
