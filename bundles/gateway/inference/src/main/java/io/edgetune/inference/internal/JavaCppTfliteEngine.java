@@ -47,6 +47,8 @@ public final class JavaCppTfliteEngine extends SsdEngine {
     private final String build;
     private final String buildReason;
     private Dequantize[] dequantize = new Dequantize[0];
+    /** The model's own outputs (tensors kept readable come after them). */
+    private int modelOutputs;
 
     /**
      * @param cpuModel     the plain TFLite model
@@ -66,6 +68,17 @@ public final class JavaCppTfliteEngine extends SsdEngine {
      * @param edgeTpuModel the int8 build compiled for the Edge TPU, or null
      */
     public JavaCppTfliteEngine(Path cpuModel, Path int8Model, Path edgeTpuModel, EngineOptions options) throws EngineException {
+        this(cpuModel, int8Model, edgeTpuModel, options, new int[0]);
+    }
+
+    /**
+     * As {@link #JavaCppTfliteEngine(Path, Path, Path, EngineOptions)}, with intermediate tensors (by index in the
+     * main subgraph) kept readable after {@link #invoke()} through {@link #tensorData(int)}: listing them as
+     * interpreter outputs before the tensors are allocated keeps the arena from reusing their memory. Used to
+     * calibrate an int8 build on real frames.
+     */
+    public JavaCppTfliteEngine(Path cpuModel, Path int8Model, Path edgeTpuModel, EngineOptions options, int[] keepReadable)
+            throws EngineException {
         EdgeTpuDelegate tpu = null;
         String why = "";
         Path file = cpuModel;
@@ -127,6 +140,14 @@ public final class JavaCppTfliteEngine extends SsdEngine {
                 throw new EngineException(file + ": interpreter could not be built (unsupported operators?)");
             }
             builder.deallocate();
+            modelOutputs = (int) interpreter.outputs().limit();
+            if (keepReadable.length > 0) {
+                int[] outs = Arrays.copyOf(toArray(interpreter.outputs()), modelOutputs + keepReadable.length);
+                System.arraycopy(keepReadable, 0, outs, modelOutputs, keepReadable.length);
+                if (interpreter.SetOutputs(outs) != TFLITE_OK) {
+                    throw new EngineException(file + ": cannot keep tensors " + Arrays.toString(keepReadable) + " readable");
+                }
+            }
             if (interpreter.AllocateTensors() != TFLITE_OK) {
                 throw new EngineException(file + ": tensors could not be allocated");
             }
@@ -150,7 +171,7 @@ public final class JavaCppTfliteEngine extends SsdEngine {
         }
         ByteBuffer inBytes = bytes(in);
         FloatBuffer inFloats = format.quantized() ? null : inBytes.asFloatBuffer();
-        int outputs = (int) interpreter.outputs().limit();
+        int outputs = modelOutputs;
         if (outputs == 4) {
             return postProcessed(file, inShape, inBytes, inFloats, format);
         }
@@ -259,6 +280,21 @@ public final class JavaCppTfliteEngine extends SsdEngine {
                 out.put(i, table[raw.get(i) & 0xff]);
             }
         }
+    }
+
+    private static int[] toArray(org.bytedeco.javacpp.IntPointer p) {
+        int[] a = new int[(int) p.limit()];
+        p.get(a);
+        return a;
+    }
+
+    /** A float32 tensor's memory after {@link #invoke()}; for tensors listed as kept readable at construction. */
+    public FloatBuffer tensorData(int index) {
+        TfLiteTensor t = interpreter.tensor(index);
+        if (t == null || t.isNull() || t.type() != TFLITE_FLOAT32 || t.data().raw() == null || t.data().raw().isNull()) {
+            throw new IllegalArgumentException("tensor " + index + " is not a readable float32 tensor");
+        }
+        return floats(t);
     }
 
     private static void closeQuietly(EdgeTpuDelegate tpu) {
