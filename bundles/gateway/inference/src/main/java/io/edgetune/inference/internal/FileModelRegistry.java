@@ -18,6 +18,7 @@ import io.edgetune.modelpackage.PackageLayout;
 import io.edgetune.modelpackage.PackageVerifier;
 import io.edgetune.tflite.QuantizationCheck;
 import io.edgetune.tflite.TfliteException;
+import io.edgetune.tflite.TfliteModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -338,10 +339,17 @@ public final class FileModelRegistry implements ModelRegistry {
         if (!Files.isRegularFile(file)) {
             return;
         }
+        TfliteModel parsed;
         try {
-            QuantizationCheck.require(Files.readAllBytes(file));
+            parsed = TfliteModel.read(Files.readAllBytes(file));
         } catch (TfliteException | RuntimeException e) {
-            throw new ModelException("model " + d.version() + ": " + file.getFileName() + " refused: " + e.getMessage(), e);
+            throw new ModelException("model " + d.version() + " rejected: " + file.getFileName()
+                    + " is not a valid TFLite flatbuffer (" + e.getMessage() + ")", e);
+        }
+        try {
+            QuantizationCheck.require(parsed);
+        } catch (TfliteException e) {
+            throw new ModelException("model " + d.version() + " rejected: " + file.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
