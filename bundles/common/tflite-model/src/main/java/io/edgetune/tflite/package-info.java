@@ -6,5 +6,4 @@
  * Pure Java: usable on the gateway and on the cloud side alike. Not thread-safe: one model per thread.
  */
 @org.osgi.annotation.versioning.Version("1.0.0")
-@org.osgi.annotation.bundle.Export
 package io.edgetune.tflite;

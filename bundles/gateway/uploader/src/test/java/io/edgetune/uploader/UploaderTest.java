@@ -79,6 +79,19 @@ public class UploaderTest {
     }
 
     @Test
+    public void detectionMessageSaysWhichBuildRanAndWhy() {
+        Detections plain = detections("plaza", 42, PERSON);
+        Detections d = new Detections(plain.cameraId(), plain.frameSequence(), plain.frameTimestampMillis(), plain.captureNanos(),
+                plain.modelVersion(), plain.backend(), plain.mode(), plain.regions(), plain.detections(), plain.inferenceNanos(),
+                plain.totalNanos(), "int8-cpu", "Edge TPU unavailable: no Edge TPU device found; running the int8 build on CPU");
+        KuraPayload p = DetectionMessages.payload(d);
+        assertEquals("int8-cpu", p.getMetric("build"));
+        assertEquals("Edge TPU unavailable: no Edge TPU device found; running the int8 build on CPU", p.getMetric("build.reason"));
+        // detections that do not know their build carry no build metrics
+        assertEquals(null, DetectionMessages.payload(plain).getMetric("build"));
+    }
+
+    @Test
     public void publishesRateLimitedDetectionsAndStatusThroughRealPublishers() throws Exception {
         try (TestBroker broker = TestBroker.create("moquette", tmp.newFolder("broker").toPath())) {
             broker.start();

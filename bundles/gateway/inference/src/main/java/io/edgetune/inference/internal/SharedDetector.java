@@ -166,16 +166,35 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
 
     private LoadedModel load(ModelDescriptor d, Path dir) throws ModelException {
         Path tpu = dir.resolve(PackageLayout.EDGETPU_MODEL);
+        Path int8 = dir.resolve(PackageLayout.INT8_MODEL);
         try {
-            return LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), Files.isRegularFile(tpu) ? tpu : null, backend, options);
+            return LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), Files.isRegularFile(int8) ? int8 : null,
+                    Files.isRegularFile(tpu) ? tpu : null, backend, options);
         } catch (EngineException e) {
             throw new ModelException("model " + d.version() + " rejected: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Loads and smoke-tests every build that can run on a CPU: the float model, and the int8 build when the
+     * package has one (the Edge TPU build needs the device; its hash is checked by the registry).
+     */
     @Override
     public void validate(ModelDescriptor d, Path dir) throws ModelException {
-        load(d, dir).close();
+        EngineOptions cpu = new EngineOptions(options.threads(), false, options.edgeTpuLibrary());
+        try {
+            LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), null, null, backend, cpu).close();
+            Path int8 = dir.resolve(PackageLayout.INT8_MODEL);
+            if (Files.isRegularFile(int8)) {
+                try {
+                    LoadedModel.load(d, int8, null, null, Engines.JAVACPP, cpu).close();
+                } catch (EngineException e) {
+                    throw new EngineException(PackageLayout.INT8_MODEL + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (EngineException e) {
+            throw new ModelException("model " + d.version() + " rejected: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -239,8 +258,8 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
         }
         swaps.incrementAndGet();
         InferenceEngine e = fresh.model.engine();
-        LOG.info("detector now runs model {} {} on {} ({}){}", d.version(), camera == null ? "by default" : "for camera " + camera,
-                e.backend(), e.accelerator(), e.note().isEmpty() ? "" : ": " + e.note());
+        LOG.info("detector now runs model {} {} on {} ({}), build {}: {}", d.version(), camera == null ? "by default" : "for camera " + camera,
+                e.backend(), e.accelerator(), e.build(), e.buildReason());
         if (old != null) {
             old.model.close();
         }
@@ -328,7 +347,7 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
         }
         InferenceEngine e = m.engine();
         return new DetectorStatus(e.backend(), e.accelerator(), e.note(), m.descriptor().version(), queueDepth, n, dropped, mean,
-                cameraVersions, loadedCount, loadedBytes);
+                e.build(), e.buildReason(), cameraVersions, loadedCount, loadedBytes);
     }
 
     @Override
