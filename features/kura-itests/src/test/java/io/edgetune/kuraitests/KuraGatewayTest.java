@@ -106,7 +106,8 @@ public class KuraGatewayTest {
         awaitTrue("every EdgeTune component satisfied", () -> allComponentsUp() && untrackedPids(snapshot).isEmpty(),
                 60_000);
         checkKuraTracksEveryConfigurableComponent(snapshot);
-        assertEquals("the snapshot creates EdgeTune's three cloud publishers", 3, cloud.publisherCount());
+        assertEquals("the snapshot creates EdgeTune's four cloud publishers (detections, status, samples, events)", 4,
+                cloud.publisherCount());
 
         StandInCloud.Sent detection = cloud.await("edgetune-detections", DETECTION_TIMEOUT_MS);
         assertNotNull("no detection message reached the Kura cloud publisher", detection);

@@ -2,6 +2,7 @@ package io.edgetune.uploader;
 
 import static io.edgetune.uploader.internal.PolicySampler.INTERVAL;
 import static io.edgetune.uploader.internal.PolicySampler.MOTION;
+import static io.edgetune.uploader.internal.PolicySampler.TRACK;
 import static io.edgetune.uploader.internal.PolicySampler.NOVELTY;
 import static io.edgetune.uploader.internal.PolicySampler.RARE;
 import static io.edgetune.uploader.internal.PolicySampler.UNCERTAINTY;
@@ -197,6 +198,19 @@ public class PolicySamplerTest {
         }
         assertEquals(MOTION, offer(frames.get(0), PERSON));
         assertEquals("same episode", 0, offer(frames.get(1), PERSON));
+    }
+
+    @Test
+    public void aNewTrackSamplesTheCamerasNextDetectionsOnce() throws Exception {
+        start(settings(0, 0, 1, 0, 0, Set.of(), -1, 0, 0, 1));
+        assertEquals("no policy fired", 0, offer(frames.get(0), PERSON));
+        sampler.onNewTrack("gate"); // another camera's object
+        assertEquals(0, offer(frames.get(1), PERSON));
+        sampler.onNewTrack("plaza");
+        sampler.onNewTrack("plaza"); // two objects confirmed in one frame: one sample
+        assertEquals(TRACK, offer(frames.get(0), PERSON));
+        assertEquals("taken", 0, offer(frames.get(1), PERSON));
+        assertEquals(1, sampler.stats().byReason()[5]);
     }
 
     @Test

@@ -28,7 +28,8 @@ public final class PolicySampler {
     public static final int UNCERTAINTY = 4;
     public static final int RARE = 8;
     public static final int MOTION = 16;
-    static final String[] REASON_NAMES = {"interval", "novelty", "uncertainty", "rare", "motion"};
+    public static final int TRACK = 32;
+    static final String[] REASON_NAMES = {"interval", "novelty", "uncertainty", "rare", "motion", "track"};
 
     /**
      * @param intervalSeconds      sample at least this often (0 = off)
@@ -72,6 +73,7 @@ public final class PolicySampler {
         boolean inMotion;
         long staticSinceMillis = Long.MIN_VALUE;
         boolean motionStartPending;
+        boolean newTrackPending;
         volatile long estimateBytes;
         final AtomicLongArray counters = new AtomicLongArray(3); // accepted, refused quota, refused budget
 
@@ -114,6 +116,17 @@ public final class PolicySampler {
 
     private Camera camera(String id) {
         return cameras.computeIfAbsent(id, Camera::new);
+    }
+
+    /**
+     * Tracker's thread (the detector's): a new object was confirmed on the camera; the camera's next
+     * detections carry the reason {@code track}. Called only when the {@code track} policy is on.
+     */
+    public void onNewTrack(String cameraId) {
+        Camera c = camera(cameraId);
+        synchronized (c) {
+            c.newTrackPending = true;
+        }
     }
 
     /** Motion stage's thread: notes the start of a motion episode after a static period. */
@@ -168,6 +181,10 @@ public final class PolicySampler {
             if (c.motionStartPending) {
                 c.motionStartPending = false;
                 why |= MOTION;
+            }
+            if (c.newTrackPending) {
+                c.newTrackPending = false;
+                why |= TRACK;
             }
             double novelty = Double.NaN;
             boolean quotaLeft = c.quota.available(now);

@@ -133,6 +133,9 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         @AttributeDefinition(name = "Motion after static (s)", description = "The start of a motion episode after at least this long static triggers a sample; -1 disables.", min = "-1")
         int sample_motion_static_s() default 60;
 
+        @AttributeDefinition(name = "Sample new tracks", description = "A new object confirmed by the tracker (START) triggers a sample of the camera's next detections (reason 'track').")
+        boolean sample_tracks() default false;
+
         @AttributeDefinition(name = "Samples per camera per hour", description = "Quota; 0 = unlimited.", min = "0")
         int sample_quota_per_hour() default 60;
 
@@ -185,6 +188,7 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
     private volatile SampleWorker sampleWorker;
     private volatile PolicySampler policySampler;
     private volatile EventWorker events;
+    private volatile boolean sampleTracks;
     private final TrackPairing pairing = new TrackPairing();
     private ScheduledExecutorService timer;
 
@@ -199,11 +203,12 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         ew.start();
         events = ew;
         PolicySampler.Settings ps = checked.sampling();
-        if (ps.anyPolicy()) {
+        if (ps.anyPolicy() || config.sample_tracks()) {
             SampleWorker w = new SampleWorker(config.sample_queue_size(), () -> samplePublisher, config.sample_jpeg_quality());
             w.start();
             sampleWorker = w;
             policySampler = new PolicySampler(ps, w, System::currentTimeMillis);
+            sampleTracks = config.sample_tracks();
         }
         uploader = u;
         SampleTaker st = new SampleTaker(this::cameraIds, () -> samplePublisher, config.sample_jpeg_quality() / 100f);
@@ -349,6 +354,10 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         EventWorker ew = events;
         if (ew != null) {
             ew.offer(event);
+        }
+        PolicySampler ps = policySampler;
+        if (sampleTracks && ps != null && event.type() == TrackEvent.Type.START) {
+            ps.onNewTrack(event.cameraId());
         }
     }
 

@@ -5,6 +5,9 @@ import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.DetectionListener;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.frame.Frame;
+import io.edgetune.api.track.TrackEvent;
+import io.edgetune.api.track.TrackListener;
+import io.edgetune.api.track.TrackedFrame;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.kura.configuration.ConfigurableComponent;
@@ -44,10 +47,10 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = DetectionEmitter.Config.class, factory = true)
 @Component(name = DetectionEmitter.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {WireEmitter.class, WireComponent.class, Producer.class, ConfigurableComponent.class,
-                DetectionListener.class},
+                DetectionListener.class, TrackListener.class},
         // like Kura's own wire components: configured in the Wire Composer, not in the services list
         property = "kura.ui.service.hide:Boolean=true")
-public class DetectionEmitter implements WireEmitter, ConfigurableComponent, DetectionListener {
+public class DetectionEmitter implements WireEmitter, ConfigurableComponent, DetectionListener, TrackListener {
 
     public static final String FACTORY_PID = "io.edgetune.wires.DetectionEmitter";
     private static final Logger LOG = LoggerFactory.getLogger(DetectionEmitter.class);
@@ -68,18 +71,28 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
                 description = "Boxes scoring below this are left out of the record (0..1).")
         float min_score() default 0f;
 
+        @AttributeDefinition(name = "Emit tracker events",
+                description = "Also emit one record per event of the tracker (start, enter, leave, stationary, end): "
+                        + "camera.id, event.type, track.id, class.id, label, score, zone, event.timestamp, duration.ms.")
+        boolean emit_events() default false;
+
         @AttributeDefinition(name = "Queue size", min = "1",
                 description = "Records waiting for the wire graph; more are dropped and counted.")
         int queue_size() default 16;
     }
 
     /** Which messages and boxes an instance emits. */
-    record Selection(String cameraId, boolean onlyWithDetections, float minScore) {
+    record Selection(String cameraId, boolean onlyWithDetections, float minScore, boolean events) {
 
         static Selection from(Config c) {
             String cam = c.camera_id() == null ? "" : c.camera_id().trim();
             ConfigValues.range("min.score", c.min_score(), 0, 1);
-            return new Selection(cam, c.only_with_detections(), c.min_score());
+            return new Selection(cam, c.only_with_detections(), c.min_score(), c.emit_events());
+        }
+
+        /** Whether an event of the tracker is emitted. */
+        boolean emits(TrackEvent e) {
+            return events && (cameraId.isEmpty() || cameraId.equals(e.cameraId()));
         }
 
         /** The boxes to emit for this message, or null when it emits nothing. */
@@ -106,7 +119,8 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
 
     private volatile WireSupport wireSupport;
     private volatile Selection selection;
-    private volatile EmitQueue<Pending> queue;
+    /** Holds detections ({@link Pending}) and tracker events ({@link TrackEvent}), in their order. */
+    private volatile EmitQueue<Object> queue;
     private String name;
 
     @Activate
@@ -131,9 +145,9 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
         Selection next = Selection.from(config);
         int size = queueSize(config);
         selection = next;
-        EmitQueue<Pending> old = queue;
+        EmitQueue<Object> old = queue;
         if (old == null || old.capacity() != size) {
-            EmitQueue<Pending> started = new EmitQueue<>(size, this::emit, name);
+            EmitQueue<Object> started = new EmitQueue<>(size, this::emit, name);
             started.start();
             queue = started;
             if (old != null) {
@@ -148,7 +162,7 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
 
     @Deactivate
     synchronized void deactivate() {
-        EmitQueue<Pending> q = queue;
+        EmitQueue<Object> q = queue;
         queue = null;
         if (q != null) {
             q.stop(2000);
@@ -158,7 +172,7 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
 
     @Override
     public void onDetections(Detections detections, Frame frame) {
-        EmitQueue<Pending> q = queue;
+        EmitQueue<Object> q = queue;
         Selection s = selection;
         if (q == null || s == null || detections == null) {
             return;
@@ -169,10 +183,29 @@ public class DetectionEmitter implements WireEmitter, ConfigurableComponent, Det
         }
     }
 
-    private void emit(Pending p) {
+    @Override
+    public void onTracks(TrackedFrame tracked, Frame frame) {
+        // the records are per detections message and per event; the tracked frames add nothing here
+    }
+
+    @Override
+    public void onEvent(TrackEvent event) {
+        EmitQueue<Object> q = queue;
+        Selection s = selection;
+        if (q != null && s != null && event != null && s.emits(event)) {
+            q.offer(event);
+        }
+    }
+
+    private void emit(Object item) {
         WireSupport ws = wireSupport;
-        if (ws != null) {
+        if (ws == null) {
+            return;
+        }
+        if (item instanceof Pending p) {
             ws.emit(List.of(DetectionRecords.record(p.message(), p.boxes())));
+        } else if (item instanceof TrackEvent e) {
+            ws.emit(List.of(DetectionRecords.event(e)));
         }
     }
 

@@ -46,6 +46,28 @@ public final class DetectionRecords {
     private DetectionRecords() {
     }
 
+    /**
+     * The record of a tracker event, named as the uploader's event metrics: {@code camera.id},
+     * {@code event.type} (start, enter, leave, stationary, end), {@code track.id} LONG, {@code class.id} INTEGER,
+     * {@code label}, {@code score} DOUBLE, {@code zone} (enter and leave only), {@code event.timestamp} LONG (ms),
+     * {@code duration.ms} LONG. The end event's picture is not part of the record.
+     */
+    public static WireRecord event(io.edgetune.api.track.TrackEvent e) {
+        Map<String, TypedValue<?>> p = new LinkedHashMap<>();
+        p.put(CAMERA_ID, TypedValues.newStringValue(e.cameraId()));
+        p.put("event.type", TypedValues.newStringValue(e.type().name().toLowerCase(java.util.Locale.ROOT)));
+        p.put("track.id", TypedValues.newLongValue(e.trackId()));
+        p.put("class.id", TypedValues.newIntegerValue(e.classId()));
+        p.put("label", TypedValues.newStringValue(String.valueOf(e.label())));
+        p.put("score", TypedValues.newDoubleValue(e.score()));
+        if (e.zone() != null) {
+            p.put("zone", TypedValues.newStringValue(e.zone()));
+        }
+        p.put("event.timestamp", TypedValues.newLongValue(e.timeMillis()));
+        p.put("duration.ms", TypedValues.newLongValue(e.durationMillis()));
+        return new WireRecord(p);
+    }
+
     /** The record of a message, with the boxes that passed the emitter's score filter. */
     public static WireRecord record(Detections message, List<Detection> boxes) {
         Map<String, TypedValue<?>> p = new LinkedHashMap<>();

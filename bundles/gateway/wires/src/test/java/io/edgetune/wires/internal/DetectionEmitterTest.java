@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.api.detect.Detections;
+import io.edgetune.api.track.TrackEvent;
 import io.edgetune.api.motion.Region;
 import io.edgetune.wires.internal.HandMadeWireRuntime.DirectWire;
 import io.edgetune.wires.internal.HandMadeWireRuntime.RecordingReceiver;
@@ -130,6 +131,43 @@ public class DetectionEmitterTest {
         WireRecord second = next().getRecords().get(0);
         assertEquals(42L, (long) value(second, "frame.sequence", DataType.LONG, Long.class));
         assertEquals("car", value(second, "top.label", DataType.STRING, String.class));
+    }
+
+    @Test
+    public void trackerEventsAreEmittedWhenAskedForInOrderWithTheDetections() throws Exception {
+        activateWiredTo(Map.of("emit_events", true, "camera_id", "front"));
+
+        emitter.onEvent(new TrackEvent(TrackEvent.Type.ENTER, "back", 3, 1, "person", 0.8f, "door", 1_000L, 500L, null));
+        emitter.onDetections(message("front", 7, PERSON), null);
+        emitter.onEvent(new TrackEvent(TrackEvent.Type.ENTER, "front", 12, 1, "person", 0.91f, "door", 1_764_547_201_400L,
+                1_400L, null));
+        emitter.onEvent(new TrackEvent(TrackEvent.Type.END, "front", 12, 1, "person", 0.93f, null, 1_764_547_209_000L,
+                9_000L, new byte[] {(byte) 0xff, (byte) 0xd8}));
+
+        assertEquals("the other camera's event is left out", 7L,
+                (long) value(next().getRecords().get(0), "frame.sequence", DataType.LONG, Long.class));
+        WireRecord enter = next().getRecords().get(0);
+        assertEquals("enter", value(enter, "event.type", DataType.STRING, String.class));
+        assertEquals(12L, (long) value(enter, "track.id", DataType.LONG, Long.class));
+        assertEquals(1, (int) value(enter, "class.id", DataType.INTEGER, Integer.class));
+        assertEquals("person", value(enter, "label", DataType.STRING, String.class));
+        assertEquals(0.91, value(enter, "score", DataType.DOUBLE, Double.class), 1e-6);
+        assertEquals("door", value(enter, "zone", DataType.STRING, String.class));
+        assertEquals(1_764_547_201_400L, (long) value(enter, "event.timestamp", DataType.LONG, Long.class));
+        assertEquals(1_400L, (long) value(enter, "duration.ms", DataType.LONG, Long.class));
+        WireRecord end = next().getRecords().get(0);
+        assertEquals("end", value(end, "event.type", DataType.STRING, String.class));
+        assertNull("no zone on end", end.getProperties().get("zone"));
+        assertEquals(8, end.getProperties().size());
+    }
+
+    @Test
+    public void trackerEventsAreNotEmittedByDefault() throws Exception {
+        activateWiredTo(Map.of());
+        emitter.onEvent(new TrackEvent(TrackEvent.Type.START, "front", 1, 1, "person", 0.8f, null, 1_000L, 300L, null));
+        emitter.onDetections(message("front", 2, CAR), null);
+        assertEquals(2L, (long) value(next().getRecords().get(0), "frame.sequence", DataType.LONG, Long.class));
+        assertTrue(receiver.received.isEmpty());
     }
 
     @Test
