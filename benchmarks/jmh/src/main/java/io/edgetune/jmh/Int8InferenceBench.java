@@ -72,7 +72,7 @@ public class Int8InferenceBench extends GatewayBench {
         return model.interpreter;
     }
 
-    /** Calibrates the float model on every 10th frame and quantizes it (uint8 input, int8 outputs). */
+    /** Calibrates the float model on every 10th frame and quantizes it (the default options: int8 input and outputs). */
     static byte[] int8(byte[] fp16, Frame[] frames) throws Exception {
         TfliteModel m = TfliteModel.read(fp16);
         Calibration cal = new Calibration(m);
