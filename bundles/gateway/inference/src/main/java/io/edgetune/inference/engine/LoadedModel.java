@@ -9,6 +9,8 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.Region;
 import io.edgetune.inference.internal.Engines;
+import io.edgetune.inference.regions.Mosaic;
+import io.edgetune.inference.regions.RegionPacker;
 import io.edgetune.inference.ssd.InputPreparer;
 import io.edgetune.inference.ssd.SsdAnchors;
 import io.edgetune.inference.ssd.SsdDecoder;
@@ -33,6 +35,7 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelDescriptor descriptor;
     private final InferenceEngine engine;
     private final InputPreparer preparer;
+    private final Mosaic mosaic;
     private final SsdDecoder decoder;
     private final List<String> labels;
     /** Per class id, the score threshold the model's manifest sets for it ("threshold.{label}"), NaN if none. */
@@ -56,6 +59,7 @@ public final class LoadedModel implements AutoCloseable {
         this.decoder = new SsdDecoder(anchors, DEFAULT_BOX_SCALES);
         this.classThresholds = classThresholds(descriptor);
         this.preparer = new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
+        this.mosaic = new Mosaic(engine.inputWidth(), engine.inputHeight());
     }
 
     /** Loads, checks the manifest against the model's tensors, and smoke-tests. Closes everything on failure. */
@@ -103,36 +107,66 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    /** Detects on the given regions (the whole frame in full-frame mode or when there are none). */
+    /** Detects on the given regions (the whole frame in full-frame mode or when there are none), packed the default way. */
     public Detections detect(Frame frame, List<Region> regions, DetectorSettings s) throws EngineException {
+        return detect(frame, regions, s, RegionPacker.DEFAULT);
+    }
+
+    /**
+     * Detects on the given regions, each grown to the input's aspect ratio and packed into passes by
+     * {@code packer} (several crops can share one input as a mosaic, or the frame runs whole).
+     */
+    public Detections detect(Frame frame, List<Region> regions, DetectorSettings s, RegionPacker packer) throws EngineException {
         long start = System.nanoTime();
         long inference = 0;
-        boolean full = s.mode() == Detections.Mode.FULL_FRAME || regions == null || regions.isEmpty();
-        List<Region> crops;
-        if (full) {
-            crops = List.of(new Region(0, 0, frame.width(), frame.height()));
-        } else {
-            // report the crops as run: grown to the input's aspect ratio
-            crops = new ArrayList<>(regions.size());
-            for (Region r : regions) {
-                crops.add(fitToInputAspect(r, frame.width(), frame.height()));
+        List<RegionPacker.Pass> passes = plan(frame, regions, s, packer);
+        boolean full = passes.size() == 1 && passes.get(0).wholeFrame();
+        // report the crops as run: grown to the input's aspect ratio
+        List<Region> crops = new ArrayList<>();
+        for (RegionPacker.Pass p : passes) {
+            for (RegionPacker.Tile t : p.tiles()) {
+                crops.add(t.source());
             }
         }
         boolean[] allow = allowedClasses(s.allowedLabels());
         decoder.reset();
-        for (int i = 0; i < crops.size(); i++) {
-            Region r = crops.get(i);
-            preparer.prepare(frame, r.x(), r.y(), r.width(), r.height());
+        int cropIndex = 0;
+        for (RegionPacker.Pass p : passes) {
+            mosaic.prepare(frame, p, preparer);
             long t = System.nanoTime();
             engine.invoke();
             inference += System.nanoTime() - t;
-            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), classThresholds, allow,
-                    r.x(), r.y(), r.width(), r.height(), i);
+            cropIndex = mosaic.decode(p, decoder, engine.boxEncodings(), engine.classLogits(), engine.classCount(),
+                    s.scoreThreshold(), classThresholds, allow, cropIndex);
         }
         List<Detection> found = decoder.suppress(s.nmsIou(), s.maxDetections(), labels);
         return new Detections(frame.cameraId(), frame.sequence(), frame.timestampMillis(), frame.captureNanos(),
                 descriptor.version(), engine.backend(), full ? Detections.Mode.FULL_FRAME : Detections.Mode.REGIONS,
                 crops, found, inference, System.nanoTime() - start);
+    }
+
+    /** The passes {@link #detect} runs for these regions: the full frame, one per crop, or crops sharing a mosaic. */
+    public List<RegionPacker.Pass> plan(Frame frame, List<Region> regions, DetectorSettings s, RegionPacker packer) {
+        int iw = engine.inputWidth();
+        int ih = engine.inputHeight();
+        if (s.mode() == Detections.Mode.FULL_FRAME || regions == null || regions.isEmpty()) {
+            return RegionPacker.fullFrame(frame.width(), frame.height(), iw, ih);
+        }
+        List<Region> fitted = new ArrayList<>(regions.size());
+        for (Region r : regions) {
+            fitted.add(fitToInputAspect(r, frame.width(), frame.height()));
+        }
+        return packer.plan(fitted, frame.width(), frame.height(), iw, ih);
+    }
+
+    /** Input preparation and tile decoding of a pass (for callers that time the steps themselves). */
+    public Mosaic mosaic() {
+        return mosaic;
+    }
+
+    /** The model's per-class score thresholds from its manifest, or null (see {@link #scoreThreshold}). */
+    public float[] manifestThresholds() {
+        return classThresholds;
     }
 
     /**
@@ -240,6 +274,7 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        mosaic.close();
         preparer.close();
         engine.close();
     }

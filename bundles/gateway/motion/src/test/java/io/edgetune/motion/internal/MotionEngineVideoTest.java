@@ -92,7 +92,7 @@ public class MotionEngineVideoTest {
             Region crop = r.regions().stream().filter(g -> g.intersectionArea(walker) == walker.area()).findFirst()
                     .orElseThrow(() -> new AssertionError("walker " + walker + " not inside one of " + r.regions()));
             assertEquals(crop.width(), crop.height());
-            assertTrue(crop.width() >= 160);
+            assertTrue(crop.width() >= MotionSettings.defaults().minCropSize());
         }
     }
 
