@@ -51,8 +51,12 @@ public class StillObjectsRealVideoTest {
              VideoDecoder source = new VideoDecoder(o.video().toString())) {
             source.open();
             StillObjects still = new StillObjects(fullFrameEvery);
-            Frame frame = new Frame(ByteBuffer.allocateDirect(source.width() * source.height() * 3), null);
+            Frame frame = null;
             for (int n = 0; n < 140 && source.next(); n++) {
+                if (frame == null) {
+                    // the size is known once the first image is decoded
+                    frame = new Frame(ByteBuffer.allocateDirect(source.width() * source.height() * 3), null);
+                }
                 source.copyTo(frame.pixels());
                 frame.fill("test", n, n, System.nanoTime(), source.width(), source.height());
                 MotionResult m = motion.process(frame);

@@ -1,6 +1,6 @@
 package io.edgetune.inference.regions;
 
-/** The shipped defaults of region mode (the detector's MetaType defaults repeat them; a test keeps them equal). */
+/** The shipped defaults of region mode: the detector's MetaType defaults and the evaluation harness read them from here. */
 public final class RegionModeDefaults {
 
     /** Crops share one detector input as a 2x2 mosaic. */
