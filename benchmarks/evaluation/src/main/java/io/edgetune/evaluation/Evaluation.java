@@ -14,6 +14,9 @@ import io.edgetune.inference.engine.DetectorSettings;
 import io.edgetune.inference.engine.EngineException;
 import io.edgetune.inference.engine.EngineOptions;
 import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.inference.regions.RegionModeDefaults;
+import io.edgetune.inference.regions.RegionPacker;
+import io.edgetune.inference.regions.StillObjects;
 import io.edgetune.load.StaticSceneVideo;
 import io.edgetune.load.GatewayLoad;
 import io.edgetune.metrics.DetectionEvaluation;
@@ -278,6 +281,23 @@ final class Evaluation {
         }
     }
 
+    /** Region mode's packing: the gateway's default unless -Dedgetune.regions.passes.max / .mosaic say otherwise (experiments). */
+    static RegionPacker packer() {
+        return new RegionPacker(Integer.getInteger("edgetune.regions.passes.max", RegionModeDefaults.PASSES_MAX),
+                Boolean.parseBoolean(System.getProperty("edgetune.regions.mosaic", String.valueOf(RegionModeDefaults.MOSAIC))));
+    }
+
+    /** Periodic full-frame pass of region mode: the gateway's default unless -Dedgetune.regions.fullframe.every says otherwise. */
+    static int fullFrameEvery() {
+        return Integer.getInteger("edgetune.regions.fullframe.every", RegionModeDefaults.FULLFRAME_EVERY);
+    }
+
+    /** The motion stage's defaults; -Dedgetune.motion.crop.min.size changes the crops' smallest side (experiments). */
+    static MotionSettings motionSettings() {
+        MotionSettings d = MotionSettings.defaults();
+        return d.withMinCropSize(Integer.getInteger("edgetune.motion.crop.min.size", d.minCropSize()));
+    }
+
     private DetectorSettings detectorSettings() {
         return DetectorSettings.defaults().withMode(Detections.Mode.REGIONS).withScoreThreshold(options.collectThreshold());
     }
@@ -301,8 +321,9 @@ final class Evaluation {
         List<Detection> last = List.of();
         progress.start(r.name() + stageSuffix, frames);
         try (VideoDecoder source = new VideoDecoder(video.toString());
-             MotionEngine motion = mode == Mode.NAIVE ? null : new MotionEngine(MotionSettings.defaults());
-             StagedDetector detector = new StagedDetector(model, detectorSettings())) {
+             MotionEngine motion = mode == Mode.NAIVE ? null : new MotionEngine(motionSettings());
+             StagedDetector detector = new StagedDetector(model, detectorSettings(), packer())) {
+            StillObjects still = new StillObjects(fullFrameEvery());
             source.open();
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
@@ -342,14 +363,20 @@ final class Evaluation {
                 List<Detection> found = null;
                 if (infer) {
                     timing.clear();
-                    found = detector.detect(frame, regions, timing);
+                    if (mode == Mode.REGIONS) {
+                        // as the detector component runs region mode: periodic full-frame passes, still objects carried
+                        found = detector.detect(frame, still.regionsToRun(regions), timing);
+                        found = still.update(width, height, regions, detector.lastFullFrame(), detector.lastCrops(), found);
+                    } else {
+                        found = detector.detect(frame, regions, timing);
+                    }
                     r.prepareNanos += timing.prepareNanos;
                     r.inferenceNanos += timing.inferenceNanos;
                     r.postNanos += timing.postNanos;
                     r.prepareCpuNanos += timing.prepareCpuNanos;
                     r.postCpuNanos += timing.postCpuNanos;
                     r.inferredFrames++;
-                    r.passes += regions.isEmpty() ? 1 : regions.size();
+                    r.passes += detector.lastPasses();
                     last = found;
                 }
                 if (labelled.containsKey(n)) {

@@ -4,7 +4,7 @@ package io.edgetune.evaluation;
 enum Mode {
     NAIVE("a", "naive loop", "decode + full-frame inference on every frame"),
     GATED("b", "motion gating", "EdgeTune motion stage; full-frame inference only on frames with motion"),
-    REGIONS("c", "motion regions", "EdgeTune motion stage; inference on the moving regions' crops only");
+    REGIONS("c", "motion regions", "EdgeTune motion stage; the moving regions' crops packed into detector passes (2x2 mosaic, at most one pass), a full-frame pass every 10th inference whose still objects are carried");
 
     final String letter;
     final String title;

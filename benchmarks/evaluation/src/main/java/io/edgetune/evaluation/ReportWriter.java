@@ -152,11 +152,13 @@ final class ReportWriter {
                 + "the time. The motion stage's first %d frames are its background warm-up (no inference).",
                 a.frames, r.staticVideo.getFileName(), r.motionWarmup));
         line("");
-        line("| run | fps | CPU s/frame | CPU vs (a) | frames with inference | skipped inference | skipped after the warm-up |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
+        line("| run | fps | CPU s/frame | CPU vs (a) | decode CPU ms/frame | CPU / decode | frames with inference | skipped inference | skipped after the warm-up |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RunResult x : r.staticRuns) {
-            line(String.format(Locale.ROOT, "| %s | %.1f | %.4f | %s | %d of %d | %.1f%% | %s |", x.name(), x.fps(), x.cpuSecondsPerFrame(),
-                    ratio(x.cpuSecondsPerFrame() / a.cpuSecondsPerFrame()), x.inferredFrames, x.frames, x.skippedPercent(),
+            double decodeMs = x.decodeCpuNanos / 1e6 / Math.max(1, x.frames);
+            line(String.format(Locale.ROOT, "| %s | %.1f | %.4f | %s | %.2f | %.2fx | %d of %d | %.1f%% | %s |", x.name(), x.fps(), x.cpuSecondsPerFrame(),
+                    ratio(x.cpuSecondsPerFrame() / a.cpuSecondsPerFrame()), decodeMs, x.cpuSecondsPerFrame() * 1000 / Math.max(1e-9, decodeMs),
+                    x.inferredFrames, x.frames, x.skippedPercent(),
                     x.mode == Mode.NAIVE ? "-" : String.format(Locale.ROOT, "%.1f%%", x.skippedAfterWarmupPercent())));
         }
         line("");

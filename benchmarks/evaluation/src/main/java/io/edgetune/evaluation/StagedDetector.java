@@ -7,6 +7,8 @@ import io.edgetune.inference.engine.DetectorSettings;
 import io.edgetune.inference.engine.EngineException;
 import io.edgetune.inference.engine.InferenceEngine;
 import io.edgetune.inference.engine.LoadedModel;
+import io.edgetune.inference.regions.Mosaic;
+import io.edgetune.inference.regions.RegionPacker;
 import io.edgetune.inference.ssd.InputPreparer;
 import io.edgetune.inference.ssd.SsdAnchors;
 import io.edgetune.inference.ssd.SsdDecoder;
@@ -48,9 +50,19 @@ final class StagedDetector implements AutoCloseable {
     private final DetectorSettings settings;
     private final float[] classThresholds;
     private final List<Region> crops = new ArrayList<>();
+    private final RegionPacker packer;
+    private final Mosaic mosaic;
+    private int lastPasses;
+    private boolean lastWhole;
 
     StagedDetector(LoadedModel model, DetectorSettings settings) {
+        this(model, settings, RegionPacker.DEFAULT);
+    }
+
+    StagedDetector(LoadedModel model, DetectorSettings settings, RegionPacker packer) {
         this.model = model;
+        this.packer = packer;
+        this.mosaic = new Mosaic(model.engine().inputWidth(), model.engine().inputHeight());
         this.engine = model.engine();
         this.settings = settings;
         this.preparer = new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
@@ -67,30 +79,33 @@ final class StagedDetector implements AutoCloseable {
         return model;
     }
 
-    /** Full frame when {@code regions} is empty, else one pass per region grown to the input's aspect ratio. */
+    /**
+     * Full frame when {@code regions} is empty, else the region mode's passes (crops grown to the input's aspect
+     * ratio, packed by {@code packer} exactly as {@link LoadedModel#detect} packs them).
+     */
     List<Detection> detect(Frame frame, List<Region> regions, Timing timing) throws EngineException {
+        List<RegionPacker.Pass> plan = model.plan(frame, regions, settings, packer);
         crops.clear();
-        if (regions.isEmpty()) {
-            crops.add(new Region(0, 0, frame.width(), frame.height()));
-        } else {
-            for (Region r : regions) {
-                crops.add(model.fitToInputAspect(r, frame.width(), frame.height()));
+        for (RegionPacker.Pass p : plan) {
+            for (RegionPacker.Tile t : p.tiles()) {
+                crops.add(t.source());
             }
         }
-        long t0 = System.nanoTime();
+        lastPasses = plan.size();
+        lastWhole = plan.size() == 1 && plan.get(0).wholeFrame();
         decoder.reset();
-        for (int i = 0; i < crops.size(); i++) {
-            Region r = crops.get(i);
+        int cropIndex = 0;
+        for (RegionPacker.Pass p : plan) {
             long ca = THREADS.getCurrentThreadCpuTime();
             long a = System.nanoTime();
-            preparer.prepare(frame, r.x(), r.y(), r.width(), r.height());
+            mosaic.prepare(frame, p, preparer);
             long b = System.nanoTime();
             long cb = THREADS.getCurrentThreadCpuTime();
             engine.invoke();
             long cc = THREADS.getCurrentThreadCpuTime();
             long c = System.nanoTime();
-            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), settings.scoreThreshold(),
-                    classThresholds, null, r.x(), r.y(), r.width(), r.height(), i);
+            cropIndex = mosaic.decode(p, decoder, engine.boxEncodings(), engine.classLogits(), engine.classCount(),
+                    settings.scoreThreshold(), classThresholds, null, cropIndex);
             long d = System.nanoTime();
             long cd = THREADS.getCurrentThreadCpuTime();
             timing.prepareNanos += b - a;
@@ -107,6 +122,16 @@ final class StagedDetector implements AutoCloseable {
         return found;
     }
 
+    /** Detector passes of the last {@link #detect} call. */
+    int lastPasses() {
+        return lastPasses;
+    }
+
+    /** Whether the last {@link #detect} call ran the full frame (no crops, or region mode fell back to it). */
+    boolean lastFullFrame() {
+        return lastWhole;
+    }
+
     /** The crops of the last {@link #detect} call, as run. */
     List<Region> lastCrops() {
         return List.copyOf(crops);
@@ -114,6 +139,7 @@ final class StagedDetector implements AutoCloseable {
 
     @Override
     public void close() {
+        mosaic.close();
         preparer.close();
     }
 }

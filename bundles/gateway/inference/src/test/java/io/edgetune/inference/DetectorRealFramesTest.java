@@ -39,10 +39,15 @@ public class DetectorRealFramesTest {
     }
 
     private static Detections run(int index, List<Region> regions, DetectorSettings s) throws Exception {
+        return run(index, regions, s, io.edgetune.inference.regions.RegionPacker.DEFAULT);
+    }
+
+    private static Detections run(int index, List<Region> regions, DetectorSettings s,
+                                  io.edgetune.inference.regions.RegionPacker packer) throws Exception {
         byte[] bgr = TestAssets.frames(index).get(index);
         Frame f = TestAssets.frame(pool, "cam1", index, bgr);
         try {
-            Detections d = model.detect(f, regions, s);
+            Detections d = model.detect(f, regions, s, packer);
             Render.png(f, d.detections(), s.mode() == Detections.Mode.REGIONS ? regions : List.of(),
                     Paths.get("target/detections/" + s.mode().name().toLowerCase() + "-" + index + ".png"));
             return d;
@@ -133,7 +138,8 @@ public class DetectorRealFramesTest {
         int crops = 0;
         for (int f : frames) {
             List<Region> motion = MotionCrops.between(bgr.get(f - gap), bgr.get(f), TestAssets.WIDTH, TestAssets.HEIGHT);
-            Detections r = run(f, motion, regions);
+            // one pass per crop, however large (the default packing would run some of these frames whole)
+            Detections r = run(f, motion, regions, new io.edgetune.inference.regions.RegionPacker(64, false));
             Detections w = run(f, List.of(), full);
             assertEquals(Detections.Mode.REGIONS, r.mode());
             crops += motion.size();
@@ -153,5 +159,35 @@ public class DetectorRealFramesTest {
         // box counts say little about quality: people found (IoU against teacher boxes, real motion stage) are judged
         // by benchmarks/evaluation RegionModeQualityTest; here only the hand-checked frame 300 is asserted
         System.out.printf("total over %d frames: %d crops, persons full frame %d, regions %d%n", frames.length, crops, fullCount, regionCount);
+    }
+
+    @Test
+    public void mosaicOfCropsFindsThePeopleInOnePass() throws Exception {
+        // a 160 px crop around each of four hand-checked people of frame 300: one pass of four quarters
+        DetectorSettings regions = FULL.withMode(Detections.Mode.REGIONS).withScoreThreshold(0.4f).withAllowedLabels(Set.of("Person"));
+        int[][] people = {Boxes.FRAME_300[0], Boxes.FRAME_300[3], Boxes.FRAME_300[4], Boxes.FRAME_300[5]};
+        List<Region> crops = new java.util.ArrayList<>();
+        for (int[] p : people) {
+            crops.add(new Region(Math.max(0, p[0] + p[2] / 2 - 80), Math.max(0, p[1] + p[3] / 2 - 80), 160, 160));
+        }
+        byte[] bgr = TestAssets.frames(300).get(300);
+        Frame f = TestAssets.frame(pool, "cam1", 300, bgr);
+        try {
+            assertEquals(1, model.plan(f, crops, regions, io.edgetune.inference.regions.RegionPacker.DEFAULT).size());
+            Detections d = model.detect(f, crops, regions);
+            assertEquals(Detections.Mode.REGIONS, d.mode());
+            assertEquals(4, d.regions().size());
+            for (int[] hand : people) {
+                float iou = Boxes.bestIou(hand, d.detections());
+                assertTrue("mosaic missed " + java.util.Arrays.toString(hand) + " (best IoU " + iou + "): " + d.detections(), iou > 0.5f);
+            }
+            // every box stays inside its own crop: none spans two quarters of the mosaic
+            for (Detection det : d.detections()) {
+                assertTrue("box outside every crop: " + det, crops.stream().anyMatch(c -> det.x() >= c.x() - 1 && det.y() >= c.y() - 1
+                        && det.right() <= c.right() + 1 && det.bottom() <= c.bottom() + 1));
+            }
+        } finally {
+            f.release();
+        }
     }
 }

@@ -9,6 +9,8 @@ import io.edgetune.api.frame.Frame;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.motion.Region;
 import io.edgetune.inference.internal.Engines;
+import io.edgetune.inference.regions.Mosaic;
+import io.edgetune.inference.regions.RegionPacker;
 import io.edgetune.inference.ssd.InputPreparer;
 import io.edgetune.inference.ssd.SsdAnchors;
 import io.edgetune.inference.ssd.SsdDecoder;
@@ -34,6 +36,7 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelDescriptor descriptor;
     private final InferenceEngine engine;
     private final InputPreparer preparer;
+    private final Mosaic mosaic;
     private final SsdDecoder decoder;
     private final List<String> labels;
     /** Per class id, the score threshold the model's manifest sets for it ("threshold.{label}"), NaN if none. */
@@ -58,6 +61,7 @@ public final class LoadedModel implements AutoCloseable {
         this.decoder = new SsdDecoder(anchors, DEFAULT_BOX_SCALES);
         this.classThresholds = classThresholds(descriptor);
         this.preparer = preparer(engine);
+        this.mosaic = new Mosaic(engine.inputWidth(), engine.inputHeight());
     }
 
     /** The input preparation that fills this engine's input tensor, float or quantized. */
@@ -142,34 +146,40 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    /** Detects on the given regions (the whole frame in full-frame mode or when there are none). */
+    /** Detects on the given regions (the whole frame in full-frame mode or when there are none), packed the default way. */
     public Detections detect(Frame frame, List<Region> regions, DetectorSettings s) throws EngineException {
+        return detect(frame, regions, s, RegionPacker.DEFAULT);
+    }
+
+    /**
+     * Detects on the given regions, each grown to the input's aspect ratio and packed into passes by
+     * {@code packer} (several crops can share one input as a mosaic, or the frame runs whole).
+     */
+    public Detections detect(Frame frame, List<Region> regions, DetectorSettings s, RegionPacker packer) throws EngineException {
         long start = System.nanoTime();
         long inference = 0;
-        boolean full = s.mode() == Detections.Mode.FULL_FRAME || regions == null || regions.isEmpty();
-        List<Region> crops;
-        if (full) {
-            crops = List.of(new Region(0, 0, frame.width(), frame.height()));
-        } else {
-            // report the crops as run: grown to the input's aspect ratio
-            crops = new ArrayList<>(regions.size());
-            for (Region r : regions) {
-                crops.add(fitToInputAspect(r, frame.width(), frame.height()));
+        List<RegionPacker.Pass> passes = plan(frame, regions, s, packer);
+        boolean full = passes.size() == 1 && passes.get(0).wholeFrame();
+        // report the crops as run: grown to the input's aspect ratio
+        List<Region> crops = new ArrayList<>();
+        for (RegionPacker.Pass p : passes) {
+            for (RegionPacker.Tile t : p.tiles()) {
+                crops.add(t.source());
             }
         }
         boolean[] allow = allowedClasses(s.allowedLabels());
         decoder.reset();
-        for (int i = 0; i < crops.size(); i++) {
-            Region r = crops.get(i);
-            preparer.prepare(frame, r.x(), r.y(), r.width(), r.height());
+        int cropIndex = 0;
+        for (RegionPacker.Pass p : passes) {
+            mosaic.prepare(frame, p, preparer);
             long t = System.nanoTime();
             engine.invoke();
             inference += System.nanoTime() - t;
             if (engine.postProcessed()) {
-                addPostProcessed(s, allow, r.x(), r.y(), r.width(), r.height(), i);
+                cropIndex = addPostProcessed(s, allow, p, cropIndex);
             } else {
-                decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), classThresholds,
-                        allow, r.x(), r.y(), r.width(), r.height(), i);
+                cropIndex = mosaic.decode(p, decoder, engine.boxEncodings(), engine.classLogits(), engine.classCount(),
+                        s.scoreThreshold(), classThresholds, allow, cropIndex);
             }
         }
         List<Detection> found = decoder.suppress(s.nmsIou(), s.maxDetections(), labels);
@@ -179,27 +189,77 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * The detections of a model's own TFLite_Detection_PostProcess on one crop, into frame coordinates. Its
-     * class ids have no background class, so id k is label k + 1 (labels keep "???" at 0 for every model).
+     * The detections of a model's own TFLite_Detection_PostProcess on one pass, into frame coordinates, tile by
+     * tile (a box belongs to the tile its centre lies in). Its class ids have no background class, so id k is
+     * label k + 1 (labels keep "???" at 0 for every model).
      */
-    private void addPostProcessed(DetectorSettings s, boolean[] allow, float ox, float oy, float ow, float oh, int cropIndex) {
+    private int addPostProcessed(DetectorSettings s, boolean[] allow, RegionPacker.Pass pass, int cropIndex) {
         FloatBuffer boxes = engine.detectionBoxes();
         FloatBuffer classes = engine.detectionClasses();
         FloatBuffer scores = engine.detectionScores();
-        for (int d = 0, n = engine.detectionCount(); d < n; d++) {
-            int c = Math.round(classes.get(d)) + 1;
-            float score = scores.get(d);
-            if (c < 1 || score < scoreThreshold(c, s) || (allow != null && (c >= allow.length || !allow[c]))) {
-                continue;
+        int iw = engine.inputWidth();
+        int ih = engine.inputHeight();
+        boolean single = pass.single(iw, ih);
+        int n = engine.detectionCount();
+        for (RegionPacker.Tile t : pass.tiles()) {
+            // the frame rectangle the whole input would show at this tile's scale and offset
+            double kx = (double) t.source().width() / t.width();
+            double ky = (double) t.source().height() / t.height();
+            float ox = (float) (t.source().x() - t.x() * kx);
+            float oy = (float) (t.source().y() - t.y() * ky);
+            float ow = (float) (iw * kx);
+            float oh = (float) (ih * ky);
+            for (int d = 0; d < n; d++) {
+                int c = Math.round(classes.get(d)) + 1;
+                float score = scores.get(d);
+                if (c < 1 || score < scoreThreshold(c, s) || (allow != null && (c >= allow.length || !allow[c]))) {
+                    continue;
+                }
+                int b = d * 4;
+                float ymin = clamp01(boxes.get(b));
+                float xmin = clamp01(boxes.get(b + 1));
+                float ymax = clamp01(boxes.get(b + 2));
+                float xmax = clamp01(boxes.get(b + 3));
+                if (!single) {
+                    float cx = (xmin + xmax) / 2 * iw;
+                    float cy = (ymin + ymax) / 2 * ih;
+                    if (cx < t.x() || cx >= t.x() + t.width() || cy < t.y() || cy >= t.y() + t.height()) {
+                        continue;
+                    }
+                }
+                decoder.add(ox + xmin * ow, oy + ymin * oh, ox + xmax * ow, oy + ymax * oh, score, c, cropIndex);
             }
-            int b = d * 4;
-            decoder.add(ox + clamp01(boxes.get(b + 1)) * ow, oy + clamp01(boxes.get(b)) * oh,
-                    ox + clamp01(boxes.get(b + 3)) * ow, oy + clamp01(boxes.get(b + 2)) * oh, score, c, cropIndex);
+            cropIndex++;
         }
+        return cropIndex;
     }
 
     private static float clamp01(float v) {
         return v < 0 ? 0 : (v > 1 ? 1 : v);
+    }
+
+    /** The passes {@link #detect} runs for these regions: the full frame, one per crop, or crops sharing a mosaic. */
+    public List<RegionPacker.Pass> plan(Frame frame, List<Region> regions, DetectorSettings s, RegionPacker packer) {
+        int iw = engine.inputWidth();
+        int ih = engine.inputHeight();
+        if (s.mode() == Detections.Mode.FULL_FRAME || regions == null || regions.isEmpty()) {
+            return RegionPacker.fullFrame(frame.width(), frame.height(), iw, ih);
+        }
+        List<Region> fitted = new ArrayList<>(regions.size());
+        for (Region r : regions) {
+            fitted.add(fitToInputAspect(r, frame.width(), frame.height()));
+        }
+        return packer.plan(fitted, frame.width(), frame.height(), iw, ih);
+    }
+
+    /** Input preparation and tile decoding of a pass (for callers that time the steps themselves). */
+    public Mosaic mosaic() {
+        return mosaic;
+    }
+
+    /** The model's per-class score thresholds from its manifest, or null (see {@link #scoreThreshold}). */
+    public float[] manifestThresholds() {
+        return classThresholds;
     }
 
     /**
@@ -307,6 +367,7 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        mosaic.close();
         preparer.close();
         engine.close();
     }

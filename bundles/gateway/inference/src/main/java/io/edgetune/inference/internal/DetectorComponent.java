@@ -16,6 +16,11 @@ import io.edgetune.api.model.ModelRegistry;
 import io.edgetune.api.motion.MotionListener;
 import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
+import io.edgetune.api.detect.Detection;
+import io.edgetune.inference.regions.RegionPacker;
+import io.edgetune.inference.regions.StillObjects;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.edgetune.modelpackage.PackageVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,6 +76,8 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     private final List<DetectionListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong notReadyDrops = new AtomicLong();
     private final Object intake = new Object();
+    /** Per camera: region mode's memory of objects that do not move (only the worker thread touches each). */
+    private final Map<String, StillObjects> stills = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private volatile SharedDetector detector;
     private volatile FileModelRegistry registry;
@@ -98,9 +105,11 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         int depth = queueDepth(c);
         int maxModels = maxModels(c);
         cameraModels(c);
+        RegionPacker packer = packer(c);
         config = c;
         detector = new SharedDetector(c.backend(), options, settings);
         detector.maxModels(maxModels);
+        detector.setPacker(packer);
         queue = new FairQueue<>(depth, r -> r.frame().release());
         kura = new KuraInferenceAdapter(detector, () -> registry);
         running = true;
@@ -114,6 +123,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     void modified(DetectorConfig c) {
         // a rejected change throws before anything is applied: the detector keeps running as it was
         EngineOptions options = engineOptions(c);
+        RegionPacker packer = packer(c);
         DetectorSettings settings = settings(c);
         int depth = queueDepth(c);
         int maxModels = maxModels(c);
@@ -127,6 +137,9 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         boolean registryChanged = !before.model_dir().equals(c.model_dir()) || !before.trusted_public_key().equals(c.trusted_public_key())
                 || !before.assets_dir().equals(c.assets_dir());
         detector.configure(c.backend(), options, settings);
+        detector.setPacker(packer);
+        // the next inference of every camera starts its still-object memory afresh with the new settings
+        stills.clear();
         if (engineChanged || registryChanged) {
             startLoader(c, registryChanged);
         } else if (!pins.equals(cameraModels(before))) {
@@ -290,6 +303,11 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         return new EngineOptions(ConfigValues.range("threads", c.threads(), 1, 16), c.use_edgetpu(), c.edgetpu_library());
     }
 
+    static RegionPacker packer(DetectorConfig c) {
+        ConfigValues.range("regions.fullframe.every", c.regions_fullframe_every(), 0, 1000);
+        return new RegionPacker(ConfigValues.range("regions.passes.max", c.regions_passes_max(), 1, 8), c.regions_mosaic());
+    }
+
     static int queueDepth(DetectorConfig c) {
         return ConfigValues.range("queue.depth", c.queue_depth(), 1, 8);
     }
@@ -341,7 +359,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
                     notReadyDrops.incrementAndGet();
                     continue;
                 }
-                Detections d = detector.detect(r.frame(), r.regions());
+                Detections d = detectRegionMode(r);
                 for (DetectionListener l : listeners) {
                     try {
                         l.onDetections(d, r.frame());
@@ -357,6 +375,26 @@ public final class DetectorComponent implements DetectorService, MotionListener,
                 r.frame().release();
             }
         }
+    }
+
+    /**
+     * One camera's request: in region mode every regions.fullframe.every-th inference of the camera runs on the
+     * full frame, and what it found outside motion is added to the crop passes until the next one.
+     */
+    private Detections detectRegionMode(Request r) throws DetectionException {
+        if (detector.settings().mode() != Detections.Mode.REGIONS) {
+            return detector.detect(r.frame(), r.regions());
+        }
+        Frame f = r.frame();
+        StillObjects still = stills.computeIfAbsent(f.cameraId(), k -> new StillObjects(config.regions_fullframe_every()));
+        Detections d = detector.detect(f, still.regionsToRun(r.regions()));
+        List<Detection> reported = still.update(f.width(), f.height(), r.regions(), d.mode() == Detections.Mode.FULL_FRAME,
+                d.regions(), d.detections());
+        if (reported == d.detections()) {
+            return d;
+        }
+        return new Detections(d.cameraId(), d.frameSequence(), d.frameTimestampMillis(), d.captureNanos(), d.modelVersion(),
+                d.backend(), d.mode(), d.regions(), reported, d.inferenceNanos(), d.totalNanos());
     }
 
     // ---- DetectorService

@@ -1,6 +1,7 @@
 package io.edgetune.inference.internal;
 
 import io.edgetune.inference.engine.EngineOptions;
+import io.edgetune.inference.regions.RegionModeDefaults;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
@@ -18,6 +19,19 @@ public @interface DetectorConfig {
     @AttributeDefinition(name = "Mode", description = "Run the detector on each motion crop, or on the whole frame.",
             options = {@Option(label = "Motion regions", value = "regions"), @Option(label = "Full frame", value = "full_frame")})
     String mode() default "regions";
+
+    @AttributeDefinition(name = "Region mode: mosaic", description = "Region mode: let two to four motion crops share one detector pass, "
+            + "each scaled into a quarter of the input (only when that still shows it larger than the full frame would); off runs one pass per crop.")
+    boolean regions_mosaic() default RegionModeDefaults.MOSAIC;
+
+    @AttributeDefinition(name = "Region mode: passes per frame", description = "Region mode: most detector passes for one frame; "
+            + "crops that would need more run as one full-frame pass instead. 1 keeps region mode at the full frame's cost.", min = "1", max = "8")
+    int regions_passes_max() default RegionModeDefaults.PASSES_MAX;
+
+    @AttributeDefinition(name = "Region mode: full frame every", description = "Region mode: every this many inferences of a camera run on the "
+            + "full frame, and what that pass finds outside the moving areas (parked cars, people standing still) is reported with the "
+            + "crop passes that follow until the next one. 0 = never.", min = "0", max = "1000")
+    int regions_fullframe_every() default RegionModeDefaults.FULLFRAME_EVERY;
 
     @AttributeDefinition(name = "Score threshold", description = "Minimum class probability (0..1) of a reported detection.", min = "0", max = "1")
     float score_threshold() default 0.4f;

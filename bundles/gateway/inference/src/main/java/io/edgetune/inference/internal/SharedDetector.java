@@ -5,6 +5,7 @@ import io.edgetune.inference.engine.DetectorSettings;
 import io.edgetune.inference.engine.EngineOptions;
 import io.edgetune.inference.engine.EngineException;
 import io.edgetune.inference.engine.InferenceEngine;
+import io.edgetune.inference.regions.RegionPacker;
 import io.edgetune.api.detect.DetectionException;
 import io.edgetune.api.detect.Detections;
 import io.edgetune.api.detect.DetectorStatus;
@@ -78,6 +79,7 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
     private volatile String backend;
     private volatile EngineOptions options;
     private volatile DetectorSettings settings;
+    private volatile RegionPacker packer = RegionPacker.DEFAULT;
     private final AtomicLong inferences = new AtomicLong();
     private final AtomicLong inferenceNanos = new AtomicLong();
     private final AtomicLong swaps = new AtomicLong();
@@ -92,6 +94,11 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
         this.backend = newBackend;
         this.options = newOptions;
         this.settings = newSettings;
+    }
+
+    /** How region mode packs crops into passes (see DetectorConfig's regions.* settings). */
+    public void setPacker(RegionPacker p) {
+        this.packer = p;
     }
 
     public DetectorSettings settings() {
@@ -132,7 +139,7 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
             if (m == null) {
                 throw new DetectionException("no model loaded yet");
             }
-            Detections d = m.detect(frame, regions, s);
+            Detections d = m.detect(frame, regions, s, packer);
             inferences.addAndGet(d.regions().size());
             inferenceNanos.addAndGet(d.inferenceNanos());
             return d;

@@ -36,6 +36,11 @@ public final class SsdDecoder {
     private boolean[] dropped = new boolean[0];
     private float[] minLogits = new float[0];
     private int size;
+    private float winX0 = 0f;
+    private float winY0 = 0f;
+    private float winX1 = 1f;
+    private float winY1 = 1f;
+    private boolean windowed;
 
     /** @param boxScales y, x, h, w scale factors of the box coder (10, 10, 5, 5 for the TF OD API SSDs) */
     public SsdDecoder(SsdAnchors anchors, float[] boxScales) {
@@ -54,10 +59,28 @@ public final class SsdDecoder {
     /** Forgets the candidates of the previous frame. */
     public void reset() {
         size = 0;
+        clearWindow();
     }
 
     public int candidateCount() {
         return size;
+    }
+
+    /**
+     * Restricts the next decodes to boxes whose centre lies in this part of the input (fractions 0..1), and
+     * clips their edges to it: one tile of a mosaic input, so a tile's boxes never take their neighbours'
+     * pixels. {@link #clearWindow()} (or {@link #reset()}) goes back to the whole input.
+     */
+    public void setWindow(float left, float top, float right, float bottom) {
+        winX0 = left;
+        winY0 = top;
+        winX1 = right;
+        winY1 = bottom;
+        windowed = left > 0f || top > 0f || right < 1f || bottom < 1f;
+    }
+
+    public void clearWindow() {
+        setWindow(0f, 0f, 1f, 1f);
     }
 
     /**
@@ -92,6 +115,7 @@ public final class SsdDecoder {
             float own = classThresholds != null && c < classThresholds.length ? classThresholds[c] : Float.NaN;
             minLogits[c] = logit(Float.isNaN(own) ? scoreThreshold : own);
         }
+        anchors:
         for (int a = 0; a < n; a++) {
             int row = a * classes;
             boolean decoded = false;
@@ -110,10 +134,13 @@ public final class SsdDecoder {
                     float xcenter = boxes.get(b + 1) / xScale * anchors.w[a] + anchors.cx[a];
                     float hh = (float) Math.exp(boxes.get(b + 2) / hScale) * anchors.h[a] * 0.5f;
                     float hw = (float) Math.exp(boxes.get(b + 3) / wScale) * anchors.w[a] * 0.5f;
-                    bx1 = ox + clamp01(xcenter - hw) * ow;
-                    by1 = oy + clamp01(ycenter - hh) * oh;
-                    bx2 = ox + clamp01(xcenter + hw) * ow;
-                    by2 = oy + clamp01(ycenter + hh) * oh;
+                    if (windowed && (xcenter < winX0 || xcenter >= winX1 || ycenter < winY0 || ycenter >= winY1)) {
+                        continue anchors;
+                    }
+                    bx1 = ox + clamp(xcenter - hw, winX0, winX1) * ow;
+                    by1 = oy + clamp(ycenter - hh, winY0, winY1) * oh;
+                    bx2 = ox + clamp(xcenter + hw, winX0, winX1) * ow;
+                    by2 = oy + clamp(ycenter + hh, winY0, winY1) * oh;
                     decoded = true;
                 }
                 if (size == score.length) {
@@ -194,9 +221,10 @@ public final class SsdDecoder {
         return (float) Math.log(t / (1 - t));
     }
 
-    private static float clamp01(float v) {
-        return v < 0 ? 0 : (v > 1 ? 1 : v);
+    private static float clamp(float v, float lo, float hi) {
+        return v < lo ? lo : Math.min(v, hi);
     }
+
 
     // Shell sort on the index array: no boxing, no allocation.
     private void sortByScoreDescending() {

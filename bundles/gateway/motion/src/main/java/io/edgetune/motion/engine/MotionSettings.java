@@ -70,7 +70,7 @@ public record MotionSettings(Model model, int processHeight, int blurSize, int m
     /** The defaults of the web console. */
     public static MotionSettings defaults() {
         return new MotionSettings(Model.MOG2, 100, 3, 200, 16, 0.05, 25, 3, 20, 400,
-                0.25, 0.6, 5, 1.0, 160, 0.15, 4, 0.6, List.of(), true, 0.05);
+                0.25, 0.6, 5, 1.0, 96, 0.15, 4, 0.6, List.of(), true, 0.05);
     }
 
     public MotionSettings withModel(Model m) {
@@ -95,5 +95,11 @@ public record MotionSettings(Model model, int processHeight, int blurSize, int m
         return new MotionSettings(model, h, blurSize, mog2History, mog2VarThreshold, averageAlpha,
                 deltaThreshold, morphSize, warmupFrames, minArea, lightingChange, globalChange, relearnFrames,
                 cropAspect, minCropSize, cropPadding, maxRegions, fullFrameFraction, masks, stabilize, maxShake);
+    }
+
+    public MotionSettings withMinCropSize(int size) {
+        return new MotionSettings(model, processHeight, blurSize, mog2History, mog2VarThreshold, averageAlpha,
+                deltaThreshold, morphSize, warmupFrames, minArea, lightingChange, globalChange, relearnFrames,
+                cropAspect, size, cropPadding, maxRegions, fullFrameFraction, masks, stabilize, maxShake);
     }
 }

@@ -92,7 +92,7 @@ public class MotionEngineVideoTest {
             Region crop = r.regions().stream().filter(g -> g.intersectionArea(walker) == walker.area()).findFirst()
                     .orElseThrow(() -> new AssertionError("walker " + walker + " not inside one of " + r.regions()));
             assertEquals(crop.width(), crop.height());
-            assertTrue(crop.width() >= 160);
+            assertTrue(crop.width() >= MotionSettings.defaults().minCropSize());
         }
     }
 
@@ -179,6 +179,11 @@ public class MotionEngineVideoTest {
 
     /** Mean motion ratio over frames 300..400 when the camera shakes (frames moved 12 px right and 6 down, then as far left and up) from frame 300 on. */
     private static double shakenMotionRatio(MotionSettings s, boolean shake) throws Exception {
+        return shakenMotionRatio(s, shake, new long[2]);
+    }
+
+    /** As above; {@code correlations} receives the phase correlations run on frames 0..299 and 300..400. */
+    private static double shakenMotionRatio(MotionSettings s, boolean shake, long[] correlations) throws Exception {
         double[] sum = new double[1];
         try (MotionEngine engine = new MotionEngine(s); Mat shift = new Mat(2, 3, org.bytedeco.opencv.global.opencv_core.CV_64F);
              Mat moved = new Mat()) {
@@ -192,11 +197,15 @@ public class MotionEngineVideoTest {
                             new org.bytedeco.opencv.opencv_core.Scalar(0.0));
                     moved.copyTo(image);
                 }
+                if (frame.sequence() == 300) {
+                    correlations[0] = engine.phaseCorrelations();
+                }
                 MotionResult r = engine.process(frame);
                 if (frame.sequence() >= 300) {
                     sum[0] += r.motionRatio();
                 }
             });
+            correlations[1] = engine.phaseCorrelations() - correlations[0];
         }
         return sum[0] / 101;
     }
@@ -212,6 +221,17 @@ public class MotionEngineVideoTest {
         // measured here: still 0.027, stabilised 0.044, unstabilised 0.082: alignment removes most, not all, of the shake
         assertTrue("stabilised shake " + shakenStabilised + " vs still " + still,
                 shakenStabilised - still < 0.5 * (shakenRaw - still));
+    }
+
+    @Test
+    public void stabilisationMeasuresTheShiftOnlyWhenTheFrameMoved() throws Exception {
+        long[] correlations = new long[2];
+        shakenMotionRatio(MotionSettings.defaults(), true, correlations);
+        System.out.printf("phase correlations: %d of 299 still frames, %d of 101 shaken frames%n", correlations[0], correlations[1]);
+        // people walk through every still frame; the profile test must not take them for a shift
+        assertTrue("still frames correlated: " + correlations[0], correlations[0] <= 15);
+        // every shaken frame is moved by 2 x 1 processing pixels against the reference
+        assertTrue("shaken frames correlated: " + correlations[1], correlations[1] >= 95);
     }
 
     @Test
