@@ -46,7 +46,16 @@ final class DetectorPass implements AutoCloseable {
     private final FloatBuffer boxes;
     private final FloatBuffer logits;
     private final FloatBuffer[] features;
+    /** Integer models: the tensors the interpreter reads and writes, converted from/to the float buffers above. */
+    private final Quantized input;
+    /** What the preparer writes: the input tensor itself for float models, else a float copy to quantize. */
+    private final FloatBuffer scratch;
+    private final Quantized boxesQ;
+    private final Quantized logitsQ;
     final int anchors;
+    /** Tensor indices of the raw box encodings and class logits. */
+    final int boxIndex;
+    final int logitIndex;
     final int classes;
     private int width;
     private int height;
@@ -56,6 +65,14 @@ final class DetectorPass implements AutoCloseable {
      * @param heads   class heads whose input maps are to be readable (may be empty)
      */
     DetectorPass(byte[] bytes, TfliteFile file, List<ClassHead> heads, String anchorScheme, int threads) throws TrainingException {
+        this(bytes, file, heads.stream().mapToInt(h -> h.featureTensor).toArray(), anchorScheme, threads);
+    }
+
+    /**
+     * @param extra float tensors to keep readable after each run ({@link #feature(int)}), for example the class heads'
+     *              input maps or, for calibration, every activation
+     */
+    DetectorPass(byte[] bytes, TfliteFile file, int[] extra, String anchorScheme, int threads) throws TrainingException {
         modelBytes = new BytePointer(bytes.length);
         modelBytes.put(bytes);
         model = FlatBufferModel.VerifyAndBuildFromBuffer(modelBytes, bytes.length);
@@ -73,11 +90,9 @@ final class DetectorPass implements AutoCloseable {
             if (built != TFLITE_OK || interpreter.isNull()) {
                 throw new TrainingException("TFLite could not build an interpreter for the model (unsupported operators?)");
             }
-            int[] outs = new int[file.outputs.length + heads.size()];
+            int[] outs = new int[file.outputs.length + extra.length];
             System.arraycopy(file.outputs, 0, outs, 0, file.outputs.length);
-            for (int i = 0; i < heads.size(); i++) {
-                outs[file.outputs.length + i] = heads.get(i).featureTensor;
-            }
+            System.arraycopy(extra, 0, outs, file.outputs.length, extra.length);
             if (interpreter.SetOutputs(outs) != TFLITE_OK || interpreter.AllocateTensors() != TFLITE_OK) {
                 throw new TrainingException("TFLite could not allocate the model's tensors");
             }
@@ -91,22 +106,32 @@ final class DetectorPass implements AutoCloseable {
                     logitIndex = o;
                 }
             }
+            this.boxIndex = boxIndex;
+            this.logitIndex = logitIndex;
             if (boxIndex < 0 || logitIndex < 0) {
                 throw new TrainingException("model outputs are not SSD raw outputs [1,N,4] and [1,N,C]");
             }
             int[] ls = file.tensors.get(logitIndex).shape();
             anchors = ls[1];
             classes = ls[2];
-            boxes = floats(interpreter.tensor(boxIndex));
-            logits = floats(interpreter.tensor(logitIndex));
-            features = new FloatBuffer[heads.size()];
-            for (int i = 0; i < heads.size(); i++) {
-                features[i] = floats(interpreter.tensor(heads.get(i).featureTensor));
+            boxesQ = Quantized.of(file, boxIndex, interpreter.tensor(boxIndex));
+            logitsQ = Quantized.of(file, logitIndex, interpreter.tensor(logitIndex));
+            boxes = boxesQ == null ? floats(interpreter.tensor(boxIndex)) : FloatBuffer.allocate(boxesQ.length());
+            logits = logitsQ == null ? floats(interpreter.tensor(logitIndex)) : FloatBuffer.allocate(logitsQ.length());
+            features = new FloatBuffer[extra.length];
+            for (int i = 0; i < extra.length; i++) {
+                if (file.tensors.get(extra[i]).type() != TfliteFile.FLOAT32) {
+                    throw new TrainingException("tensor " + file.tensors.get(extra[i]).name() + " is not float32");
+                }
+                features[i] = floats(interpreter.tensor(extra[i]));
             }
             TfLiteTensor in = interpreter.input_tensor(0);
             int h = in.dims().data(1);
             int w = in.dims().data(2);
-            preparer = new InputPreparer(floats(in), w, h);
+            input = Quantized.of(file, file.model.main().inputs[0], in);
+            scratch = input == null ? floats(in)
+                    : java.nio.ByteBuffer.allocateDirect(4 * input.length()).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            preparer = new InputPreparer(scratch, w, h);
             SsdAnchors a = SsdAnchors.fromScheme(anchorScheme, Math.max(w, h));
             if (a.count() != anchors) {
                 preparer.close();
@@ -143,8 +168,17 @@ final class DetectorPass implements AutoCloseable {
     /** Runs the model on the whole image. */
     void run(Mat bgr) throws TrainingException {
         preparer.prepare(bgr);
+        if (input != null) {
+            input.quantize(scratch);
+        }
         if (interpreter.Invoke() != TFLITE_OK) {
             throw new TrainingException("TFLite Invoke failed");
+        }
+        if (boxesQ != null) {
+            boxesQ.dequantize(boxes);
+        }
+        if (logitsQ != null) {
+            logitsQ.dequantize(logits);
         }
     }
 

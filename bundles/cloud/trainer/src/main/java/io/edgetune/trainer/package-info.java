@@ -4,7 +4,7 @@
  * the TFLite model with new head weights (same graph, same operators) plus
  * per-class score thresholds, evaluated against the base model.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.edgetune.trainer;
 

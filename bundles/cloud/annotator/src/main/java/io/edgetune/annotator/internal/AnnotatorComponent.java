@@ -155,6 +155,18 @@ public class AnnotatorComponent implements ConfigurableComponent, AnnotatorServi
 
         @AttributeDefinition(name = "Delivery timeout (seconds)", min = "5")
         int delivery_timeout_seconds() default 300;
+
+        @AttributeDefinition(name = "Int8 builds", description = "Every round also makes the full-integer (int8) build of the "
+                + "retrained and the gateway's model, calibrated on the camera's training frames; the publication rule judges "
+                + "those and the package carries both builds. Off: the float build alone.")
+        boolean int8_build() default true;
+
+        @AttributeDefinition(name = "Edge TPU compiler", description = "Path of Coral's edgetpu_compiler; empty: look it up on "
+                + "the PATH. When there is one, the int8 build is compiled and shipped as model_edgetpu.tflite.", required = false)
+        String edgetpu_compiler() default "";
+
+        @AttributeDefinition(name = "Edge TPU compile timeout (seconds)", min = "5")
+        int edgetpu_timeout_seconds() default 300;
     }
 
     @Reference

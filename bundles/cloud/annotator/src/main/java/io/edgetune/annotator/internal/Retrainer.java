@@ -9,7 +9,11 @@ import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.model.delivery.DeliveryOutcome;
 import io.edgetune.model.delivery.ModelPackager;
 import io.edgetune.trainer.Evaluation;
+import io.edgetune.modelpackage.Builds;
+import io.edgetune.modelpackage.ModelPackages;
+import io.edgetune.modelpackage.PackageLayout;
 import io.edgetune.trainer.HeadTrainer;
+import io.edgetune.trainer.Int8Build;
 import io.edgetune.trainer.LabelledImage;
 import io.edgetune.trainer.ModelJudge;
 import io.edgetune.trainer.TrainerSettings;
@@ -27,9 +31,11 @@ import java.security.PrivateKey;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * same way ({@link ModelJudge.Verdict#publishable()}) is stored, signed and delivered. Every round, delivered or not, is appended to the dataset's
  * {@code rounds.log} (one JSON object per line) with its figures and the
  * gateway's answer.
+ *
+ * <p>With int8 builds on (the default), every round also makes the full-integer build of the retrained model and of
+ * the gateway's model, both calibrated on the camera's training frames ({@link Int8Build}), and the publication
+ * rule judges those: they are what the gateway runs (an Edge TPU build is compiled from the int8 one, so the int8
+ * figures stand in for it). The float figures stay in the record. When an Edge TPU compiler is found, the int8
+ * build is compiled too and shipped as {@code model_edgetpu.tflite} in the same signed package; a failed compile
+ * is recorded and the round still ships the int8 and float builds.
  */
 public final class Retrainer implements AutoCloseable {
 
@@ -53,7 +66,8 @@ public final class Retrainer implements AutoCloseable {
     public record Settings(boolean auto, int minTrain, int minValidation, int everyNew, TrainerSettings trainer,
                            Path baseModel, String baseVersion, Path modelsRoot, Path signingKey, boolean deliver,
                            int chunkBytes, long timeoutMillis, List<String> labels, int inputWidth, int inputHeight,
-                           String anchors, String account, String clientId) {
+                           String anchors, String account, String clientId, boolean int8, String edgeTpuCompiler,
+                           int edgeTpuTimeoutSeconds) {
 
         static Settings from(AnnotatorComponent.Config c, ModelDescriptor active) {
             String key = c.signing_key_file().trim();
@@ -61,7 +75,8 @@ public final class Retrainer implements AutoCloseable {
                     TrainerSettings.defaults().withEpochs(c.train_epochs()).withScoreThreshold(c.gateway_score_threshold()), Paths.get(expandHome(c.base_model_path())),
                     c.base_model_version(), Paths.get(c.models_root()), key.isEmpty() ? null : Paths.get(expandHome(key)),
                     c.deliver(), c.delivery_chunk_kib() * 1024, c.delivery_timeout_seconds() * 1000L, active.labels(),
-                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id());
+                    active.inputWidth(), active.inputHeight(), active.anchors(), c.account(), c.client_id(), c.int8_build(),
+                    c.edgetpu_compiler(), c.edgetpu_timeout_seconds());
         }
     }
 
@@ -80,9 +95,24 @@ public final class Retrainer implements AutoCloseable {
     private volatile boolean closed;
     private volatile Thread worker;
     private volatile String lastRoundMessage;
+    /** Null when there is no Edge TPU compiler; then {@link #noCompiler} says why, once. */
+    private final EdgeTpuCompiler compiler;
+    private final String noCompiler;
+    private final AtomicBoolean noCompilerShown = new AtomicBoolean();
+    /** Calibration frames per int8 build: spread over the training split. */
+    static final int MAX_CALIBRATION_IMAGES = 100;
 
     public Retrainer(Settings settings) {
         this.settings = settings;
+        StringBuilder why = new StringBuilder();
+        this.compiler = settings.int8() ? EdgeTpuCompiler.locate(settings.edgeTpuCompiler(), System.getenv("PATH"),
+                settings.edgeTpuTimeoutSeconds() * 1000L, why) : null;
+        this.noCompiler = compiler != null || !settings.int8() ? null : why + ": rounds ship the int8 and float builds, no Edge TPU build";
+        if (compiler != null) {
+            LOG.info("Edge TPU builds on: rounds compile the int8 build with {}", compiler.executable());
+        } else if (noCompiler != null) {
+            LOG.info("Edge TPU builds off: {}", noCompiler);
+        }
     }
 
     static String expandHome(String path) {
@@ -245,44 +275,99 @@ public final class Retrainer implements AutoCloseable {
         metrics.put("train.ms", (double) r.trainMillis());
         r.thresholds().forEach((label, t) -> metrics.put("threshold." + label, t));
         v.baseThresholds().forEach((label, t) -> metrics.put("base.threshold." + label, t));
+        byte[] int8 = null;
+        byte[] edgeTpu = null;
+        ModelJudge.Verdict judged = v;
+        String int8Note = null;
+        JsonObject edgeTpuNote = null;
+        if (settings.int8()) {
+            try {
+                List<LabelledImage> calibration = spread(train, MAX_CALIBRATION_IMAGES);
+                message("int8 builds: calibrating the gateway's and the retrained model on " + calibration.size() + " training frames");
+                byte[] baseInt8 = baseInt8(base, calibration);
+                Int8Build.Result q = Int8Build.build(r.model(), calibration, settings.trainer(), () -> closed);
+                message("int8 builds: judging on the validation frames");
+                Set<String> tuned = new HashSet<>(v.candidateThresholds().keySet());
+                tuned.addAll(v.baseThresholds().keySet());
+                ModelJudge.Verdict qv = new ModelJudge(settings.trainer()).judge(baseInt8, q.model(), settings.labels(), train, val, tuned);
+                put(metrics, "int8.base", qv.baseAtGateway());
+                put(metrics, "int8.base.tuned", qv.baseTuned());
+                put(metrics, "int8.retrained", qv.candidate());
+                metrics.put("int8.gain.weights.f1", qv.weightsGain());
+                metrics.put("int8.gain.weights.ap50", qv.apGain());
+                metrics.put("int8.calibration.images", (double) q.images());
+                qv.candidateThresholds().forEach((label, t) -> metrics.put("int8.threshold." + label, t));
+                int8 = q.model();
+                judged = qv;
+                int8Note = q.description();
+            } catch (TrainingException e) {
+                if (e.cancelled()) {
+                    throw e;
+                }
+                int8Note = "int8 build failed, the float build is judged and shipped alone: " + e.getMessage();
+                LOG.warn("{}/{}: {}", gateway, camera, int8Note);
+            }
+        }
+        if (int8 != null && compiler != null) {
+            message("Edge TPU build: compiling the int8 build");
+            EdgeTpuCompiler.Outcome c = compiler.compile(int8);
+            edgeTpuNote = new JsonObject();
+            edgeTpuNote.addProperty("compiler", compiler.executable().toString());
+            edgeTpuNote.addProperty("log", c.log());
+            if (c.model() != null) {
+                edgeTpu = c.model();
+                edgeTpuNote.addProperty("bytes", edgeTpu.length);
+                LOG.info("{}/{}: Edge TPU build compiled ({} bytes)", gateway, camera, edgeTpu.length);
+            } else {
+                edgeTpuNote.addProperty("failure", c.failure());
+                LOG.warn("{}/{}: Edge TPU compile failed, the round ships the int8 and float builds: {}; compiler output: {}", gateway,
+                        camera, c.failure(), c.log());
+            }
+        }
+        String judgedText = gains(judged, gatewayVersion) + (int8 != null ? " (int8 builds, what the gateway runs)" : "");
         TrainingStatus s = status;
         status = new TrainingStatus("EVALUATING", gateway, camera, s.epoch(), s.epochs(), s.loss(), 0, s.startedMillis(),
-                System.currentTimeMillis(), Map.copyOf(metrics), null, String.format(java.util.Locale.ROOT,
-                "%s", gains(v, gatewayVersion)));
+                System.currentTimeMillis(), Map.copyOf(metrics), null, judgedText);
         JsonObject record = new JsonObject();
         record.addProperty("time", System.currentTimeMillis());
         record.addProperty("gateway", gateway);
         record.addProperty("camera", camera);
         record.addProperty("base", gatewayVersion);
         record.add("metrics", figures(metrics));
-        record.addProperty("judged", gains(v, gatewayVersion));
-        if (!v.publishable()) {
+        record.addProperty("judged", judgedText);
+        if (int8Note != null) {
+            record.addProperty("int8", int8Note);
+        }
+        if (edgeTpuNote != null) {
+            record.add("edgetpu", edgeTpuNote);
+        }
+        if (!judged.publishable()) {
             record.addProperty("outcome", "not better than the gateway's model: not published");
             appendRound(d, record);
-            update("REJECTED", "not published: " + gains(v, gatewayVersion));
-            LOG.info("retrained model for {}/{} not published: {}", gateway, camera, gains(v, gatewayVersion));
+            update("REJECTED", "not published: " + judgedText + once());
+            LOG.info("retrained model for {}/{} not published: {}", gateway, camera, judgedText);
             return;
         }
         String version = camera + "-" + VERSION_TIME.format(java.time.Instant.now());
         ModelDescriptor desc = new ModelDescriptor(version, ModelPackager.sha256Hex(r.model()), settings.labels(),
                 settings.inputWidth(), settings.inputHeight(), settings.anchors(), gatewayVersion, Map.copyOf(metrics),
                 System.currentTimeMillis(), false);
-        store(version, r.model(), desc);
+        store(version, r.model(), int8, edgeTpu, desc);
         record.addProperty("version", version);
         status = new TrainingStatus("DELIVERING", gateway, camera, status.epoch(), status.epochs(), status.loss(), -1,
                 status.startedMillis(), System.currentTimeMillis(), Map.copyOf(metrics), version, "model " + version + " stored");
-        LOG.info("retrained model {} for {}/{}: {}", version, gateway, camera, gains(v, gatewayVersion));
+        LOG.info("retrained model {} for {}/{}: {}", version, gateway, camera, judgedText);
         Delivery dl = delivery;
         if (!settings.deliver() || settings.signingKey() == null || dl == null) {
             String why = !settings.deliver() ? "delivery is off" : settings.signingKey() == null ? "no signing key configured"
                     : "no connection to the gateways";
             record.addProperty("outcome", "stored, not delivered: " + why);
             appendRound(d, record);
-            update("DONE", "model " + version + " stored, not delivered: " + why);
+            update("DONE", "model " + version + " stored, not delivered: " + why + once());
             return;
         }
         PrivateKey key = ModelPackager.privateKey(Files.readString(settings.signingKey(), StandardCharsets.UTF_8));
-        byte[] pkg = ModelPackager.build(r.model(), desc, key);
+        byte[] pkg = ModelPackages.build(r.model(), int8, edgeTpu, desc, key);
         DeliveryOutcome o = dl.deliver(gateway, pkg);
         JsonObject delivered = new JsonObject();
         delivered.addProperty("accepted", o.accepted());
@@ -296,11 +381,11 @@ public final class Retrainer implements AutoCloseable {
         record.addProperty("outcome", o.accepted() ? "delivered" : "refused by the gateway");
         appendRound(d, record);
         if (o.accepted()) {
-            update("DONE", "model " + version + " delivered to " + gateway + ": " + o.message());
+            update("DONE", "model " + version + " delivered to " + gateway + ": " + o.message() + once());
             LOG.info("model {} delivered to {} in {} ms ({} bytes, {} chunks, {} retries)", version, gateway, o.millis(), o.bytes(),
                     o.chunks(), o.retries());
         } else {
-            update("FAILED", "model " + version + " refused by " + gateway + " (" + o.responseCode() + "): " + o.message());
+            update("FAILED", "model " + version + " refused by " + gateway + " (" + o.responseCode() + "): " + o.message() + once());
             LOG.warn("model {} not installed on {}: {} {}", version, gateway, o.responseCode(), o.message());
         }
     }
@@ -399,14 +484,63 @@ public final class Retrainer implements AutoCloseable {
         return out;
     }
 
-    /** The model and its manifest in the annotator's store, where the next round finds its base. */
-    private void store(String version, byte[] model, ModelDescriptor desc) throws IOException {
+    /**
+     * The model, its int8 and Edge TPU builds when there are, and its manifest in the annotator's store, where the next
+     * round finds its base.
+     */
+    private void store(String version, byte[] model, byte[] int8, byte[] edgeTpu, ModelDescriptor desc) throws IOException {
         Path dir = settings.modelsRoot().resolve(version);
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(ModelPackager.MODEL + ".tmp");
-        Files.write(tmp, model);
-        Files.move(tmp, dir.resolve(ModelPackager.MODEL), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.write(dir.resolve(ModelPackager.MANIFEST), ModelPackager.manifest(desc, desc.sha256()));
+        write(dir, PackageLayout.INT8_MODEL, int8);
+        write(dir, PackageLayout.EDGETPU_MODEL, edgeTpu);
+        write(dir, ModelPackager.MODEL, model);
+        Builds builds = new Builds(int8 == null ? null : ModelPackager.sha256Hex(int8), edgeTpu == null ? null : ModelPackager.sha256Hex(edgeTpu));
+        Files.write(dir.resolve(ModelPackager.MANIFEST), ModelPackages.manifest(desc, desc.sha256(), builds));
+    }
+
+    private static void write(Path dir, String name, byte[] bytes) throws IOException {
+        if (bytes == null) {
+            return;
+        }
+        Path tmp = dir.resolve(name + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The int8 build of the gateway's model: the one stored with it when the annotator made it, otherwise built now on
+     * the same calibration frames as the candidate's.
+     */
+    private byte[] baseInt8(Path base, List<LabelledImage> calibration) throws IOException, TrainingException {
+        Path stored = base.resolveSibling(PackageLayout.INT8_MODEL);
+        if (!base.equals(settings.baseModel()) && Files.isRegularFile(stored)) {
+            return Files.readAllBytes(stored);
+        }
+        return Int8Build.build(Files.readAllBytes(base), calibration, settings.trainer(), () -> closed).model();
+    }
+
+    /** At most n images spread evenly over the list (all of them when there are fewer). */
+    static List<LabelledImage> spread(List<LabelledImage> images, int n) {
+        if (images.size() <= n) {
+            return images;
+        }
+        List<LabelledImage> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            out.add(images.get((int) ((long) k * images.size() / n)));
+        }
+        return out;
+    }
+
+    /** Replaces the status message, keeping everything else. */
+    private void message(String text) {
+        TrainingStatus s = status;
+        status = new TrainingStatus(s.state(), s.gateway(), s.camera(), s.epoch(), s.epochs(), s.loss(), s.etaMillis(),
+                s.startedMillis(), System.currentTimeMillis(), s.metrics(), s.modelVersion(), text);
+    }
+
+    /** Why there is no Edge TPU build, on the first round's final status only (the log said it at start). */
+    private String once() {
+        return noCompiler != null && noCompilerShown.compareAndSet(false, true) ? "; " + noCompiler : "";
     }
 
     /** One compact JSON object per line (JsonElement.toString: null members kept, no HTML escapes). */

@@ -11,7 +11,7 @@ public class RoundWaitTest {
 
     private static Retrainer.Settings settings(boolean auto) {
         return new Retrainer.Settings(auto, 40, 10, 60, null, null, "base", null, null, true, 1024, 1000, List.of(), 300, 300,
-                "ssd-mobilenet-v2:300", "edgetune", "annotator");
+                "ssd-mobilenet-v2:300", "edgetune", "annotator", true, "", 300);
     }
 
     @Test
