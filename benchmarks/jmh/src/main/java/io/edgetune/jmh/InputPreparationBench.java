@@ -17,12 +17,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * [-1, 1] floats in the direct input buffer, on real frames. {@code full}
  * is the whole 768x576 frame (full-frame mode), {@code crop} a 160x160
  * motion crop (the motion stage's smallest crop) around a walking person.
+ * {@code tensor}: {@code float32} for the float model, {@code uint8} for the
+ * int8 build's input (the same values quantized with scale 2/255, zero point
+ * 128, one byte a value).
  */
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class InputPreparationBench extends GatewayBench {
 
     @Param({"full", "crop"})
     public String region;
+
+    @Param({"float32", "uint8"})
+    public String tensor;
 
     private FrameCycle frames;
     private InputPreparer preparer;
@@ -34,8 +40,12 @@ public class InputPreparationBench extends GatewayBench {
     @Setup(Level.Trial)
     public void load() throws Exception {
         frames = new FrameCycle(300, 16);
-        FloatBuffer input = ByteBuffer.allocateDirect(300 * 300 * 3 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        preparer = new InputPreparer(input, 300, 300);
+        if ("uint8".equals(tensor)) {
+            preparer = InputPreparer.quantized(ByteBuffer.allocateDirect(300 * 300 * 3), 300, 300, false, 2f / 255f, 128);
+        } else {
+            FloatBuffer input = ByteBuffer.allocateDirect(300 * 300 * 3 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            preparer = new InputPreparer(input, 300, 300);
+        }
         if ("full".equals(region)) {
             w = frames.first().width();
             h = frames.first().height();

@@ -143,12 +143,8 @@ public final class Manifest {
             }
         } else if (labelsFile != null && Files.isRegularFile(labelsFile)) {
             try {
-                for (String line : Files.readAllLines(labelsFile, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        labels.add(line.trim());
-                    }
-                }
-            } catch (IOException e) {
+                labels.addAll(LabelFile.parse(Files.readAllLines(labelsFile, StandardCharsets.UTF_8)));
+            } catch (IOException | IllegalArgumentException e) {
                 throw new ModelException("cannot read " + PackageLayout.LABELS + ": " + e.getMessage(), e);
             }
         }

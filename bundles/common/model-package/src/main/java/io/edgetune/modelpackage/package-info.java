@@ -13,9 +13,10 @@
  * from JSON, {@link io.edgetune.modelpackage.PackageSigning} signs and handles
  * keys, {@link io.edgetune.modelpackage.PackageVerifier} checks signatures
  * against the trusted key and {@link io.edgetune.modelpackage.PackageGate}
- * refuses oversized and unsigned packages before anything is unpacked.
+ * refuses oversized and unsigned packages before anything is unpacked;
+ * {@link io.edgetune.modelpackage.LabelFile} reads plain and Coral-style label files.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.edgetune.modelpackage;
 

@@ -249,6 +249,8 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
             m.put("backend", d.backend());
             m.put("accelerator", d.accelerator());
             m.put("note", d.note());
+            m.put("build", d.build());
+            m.put("buildReason", d.buildReason());
             m.put("modelVersion", d.modelVersion());
             m.put("queueDepth", d.queueDepth());
             m.put("inferences", d.inferences());
@@ -257,6 +259,7 @@ public final class EdgeTuneRequestHandler implements RequestHandler, AutoCloseab
             doc.put("detector", m);
             p.addMetric("detector.backend", String.valueOf(d.backend()));
             p.addMetric("detector.accelerator", String.valueOf(d.accelerator()));
+            p.addMetric("detector.build", String.valueOf(d.build()));
             p.addMetric("detector.inferences", d.inferences());
             p.addMetric("detector.dropped", d.dropped());
             p.addMetric("detector.mean.inference.ms", d.meanInferenceMillis());

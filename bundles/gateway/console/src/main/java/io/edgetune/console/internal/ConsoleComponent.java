@@ -150,9 +150,11 @@ public class ConsoleComponent implements DetectionListener, ConfigurableComponen
         DetectorService d = detector;
         if (d != null) {
             DetectorStatus s = d.status();
-            lines.add(String.format(Locale.ROOT, "detector: %s on %s, model %s, %d inferences, %.1f ms mean, queue %d, %d dropped%s",
-                    s.backend(), s.accelerator(), s.modelVersion(), s.inferences(), s.meanInferenceMillis(), s.queueDepth(), s.dropped(),
-                    s.note() == null || s.note().isEmpty() ? "" : " (" + s.note() + ")"));
+            boolean build = s.build() != null && !s.build().isEmpty();
+            String why = build ? s.buildReason() : s.note();
+            lines.add(String.format(Locale.ROOT, "detector: %s on %s%s, model %s, %d inferences, %.1f ms mean, queue %d, %d dropped%s",
+                    s.backend(), s.accelerator(), build ? ", build " + s.build() : "", s.modelVersion(), s.inferences(),
+                    s.meanInferenceMillis(), s.queueDepth(), s.dropped(), why == null || why.isEmpty() ? "" : " (" + why + ")"));
         } else {
             lines.add("detector: not running");
         }

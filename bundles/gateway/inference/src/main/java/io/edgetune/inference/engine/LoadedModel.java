@@ -12,6 +12,7 @@ import io.edgetune.inference.internal.Engines;
 import io.edgetune.inference.ssd.InputPreparer;
 import io.edgetune.inference.ssd.SsdAnchors;
 import io.edgetune.inference.ssd.SsdDecoder;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ public final class LoadedModel implements AutoCloseable {
         this.engine = engine;
         this.labels = descriptor.labels();
         SsdAnchors anchors = SsdAnchors.fromScheme(descriptor.anchors(), Math.max(engine.inputWidth(), engine.inputHeight()));
-        if (anchors.count() != engine.anchorCount()) {
+        // a model ending in TFLite_Detection_PostProcess decodes its anchors itself
+        if (!engine.postProcessed() && anchors.count() != engine.anchorCount()) {
             throw new IllegalArgumentException("anchor scheme '" + descriptor.anchors() + "' gives " + anchors.count()
                     + " anchors but the model outputs " + engine.anchorCount());
         }
@@ -55,13 +57,33 @@ public final class LoadedModel implements AutoCloseable {
         }
         this.decoder = new SsdDecoder(anchors, DEFAULT_BOX_SCALES);
         this.classThresholds = classThresholds(descriptor);
-        this.preparer = new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
+        this.preparer = preparer(engine);
+    }
+
+    /** The input preparation that fills this engine's input tensor, float or quantized. */
+    public static InputPreparer preparer(InferenceEngine engine) {
+        TensorFormat f = engine.inputFormat();
+        if (!f.quantized()) {
+            return new InputPreparer(engine.input(), engine.inputWidth(), engine.inputHeight());
+        }
+        return InputPreparer.quantized(engine.inputBytes(), engine.inputWidth(), engine.inputHeight(),
+                f.type() == TensorFormat.Type.INT8, f.scale(), f.zeroPoint());
     }
 
     /** Loads, checks the manifest against the model's tensors, and smoke-tests. Closes everything on failure. */
     public static LoadedModel load(ModelDescriptor descriptor, Path cpuModel, Path edgeTpuModel, String backend,
                                    EngineOptions options) throws EngineException {
-        InferenceEngine engine = Engines.create(backend, cpuModel, edgeTpuModel, options);
+        return load(descriptor, cpuModel, null, edgeTpuModel, backend, options);
+    }
+
+    /**
+     * As {@link #load(ModelDescriptor, Path, Path, String, EngineOptions)} for a package with an int8 build too:
+     * the engine runs the Edge TPU build when the delegate loads and finds a device, else the int8 build on CPU,
+     * else the float model ({@link InferenceEngine#build()} says which).
+     */
+    public static LoadedModel load(ModelDescriptor descriptor, Path cpuModel, Path int8Model, Path edgeTpuModel, String backend,
+                                   EngineOptions options) throws EngineException {
+        InferenceEngine engine = Engines.create(backend, cpuModel, int8Model, edgeTpuModel, options);
         LoadedModel m = null;
         try {
             if (descriptor.inputWidth() > 0 && (engine.inputWidth() != descriptor.inputWidth() || engine.inputHeight() != descriptor.inputHeight())) {
@@ -86,11 +108,28 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Runs once on a mid-grey input; every output must be finite. */
     public void smokeTest() throws EngineException {
-        FloatBuffer in = engine.input();
-        for (int i = 0, n = engine.inputWidth() * engine.inputHeight() * 3; i < n; i++) {
-            in.put(i, 0f);
+        int n = engine.inputWidth() * engine.inputHeight() * 3;
+        TensorFormat f = engine.inputFormat();
+        if (f.quantized()) {
+            ByteBuffer in = engine.inputBytes();
+            byte grey = (byte) f.quantize(0f);
+            for (int i = 0; i < n; i++) {
+                in.put(i, grey);
+            }
+        } else {
+            FloatBuffer in = engine.input();
+            for (int i = 0; i < n; i++) {
+                in.put(i, 0f);
+            }
         }
         engine.invoke();
+        if (engine.postProcessed()) {
+            int count = engine.detectionCount();
+            checkFinite(engine.detectionBoxes(), count * 4, "detection boxes");
+            checkFinite(engine.detectionScores(), count, "detection scores");
+            checkFinite(engine.detectionClasses(), count, "detection classes");
+            return;
+        }
         checkFinite(engine.boxEncodings(), engine.anchorCount() * 4, "box encodings");
         checkFinite(engine.classLogits(), engine.anchorCount() * engine.classCount(), "class predictions");
     }
@@ -126,13 +165,41 @@ public final class LoadedModel implements AutoCloseable {
             long t = System.nanoTime();
             engine.invoke();
             inference += System.nanoTime() - t;
-            decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), classThresholds, allow,
-                    r.x(), r.y(), r.width(), r.height(), i);
+            if (engine.postProcessed()) {
+                addPostProcessed(s, allow, r.x(), r.y(), r.width(), r.height(), i);
+            } else {
+                decoder.decode(engine.boxEncodings(), engine.classLogits(), engine.classCount(), s.scoreThreshold(), classThresholds,
+                        allow, r.x(), r.y(), r.width(), r.height(), i);
+            }
         }
         List<Detection> found = decoder.suppress(s.nmsIou(), s.maxDetections(), labels);
         return new Detections(frame.cameraId(), frame.sequence(), frame.timestampMillis(), frame.captureNanos(),
                 descriptor.version(), engine.backend(), full ? Detections.Mode.FULL_FRAME : Detections.Mode.REGIONS,
-                crops, found, inference, System.nanoTime() - start);
+                crops, found, inference, System.nanoTime() - start, engine.build(), engine.buildReason());
+    }
+
+    /**
+     * The detections of a model's own TFLite_Detection_PostProcess on one crop, into frame coordinates. Its
+     * class ids have no background class, so id k is label k + 1 (labels keep "???" at 0 for every model).
+     */
+    private void addPostProcessed(DetectorSettings s, boolean[] allow, float ox, float oy, float ow, float oh, int cropIndex) {
+        FloatBuffer boxes = engine.detectionBoxes();
+        FloatBuffer classes = engine.detectionClasses();
+        FloatBuffer scores = engine.detectionScores();
+        for (int d = 0, n = engine.detectionCount(); d < n; d++) {
+            int c = Math.round(classes.get(d)) + 1;
+            float score = scores.get(d);
+            if (c < 1 || score < scoreThreshold(c, s) || (allow != null && (c >= allow.length || !allow[c]))) {
+                continue;
+            }
+            int b = d * 4;
+            decoder.add(ox + clamp01(boxes.get(b + 1)) * ow, oy + clamp01(boxes.get(b)) * oh,
+                    ox + clamp01(boxes.get(b + 3)) * ow, oy + clamp01(boxes.get(b + 2)) * oh, score, c, cropIndex);
+        }
+    }
+
+    private static float clamp01(float v) {
+        return v < 0 ? 0 : (v > 1 ? 1 : v);
     }
 
     /**

@@ -5,7 +5,7 @@
  * as DetectorService; benchmarks, the evaluation harness and the cloud-side
  * tests run it directly.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.edgetune.inference.engine;
 

@@ -19,10 +19,16 @@ public final class Engines {
     }
 
     public static InferenceEngine create(String backend, Path cpuModel, Path edgeTpuModel, EngineOptions options) throws EngineException {
+        return create(backend, cpuModel, null, edgeTpuModel, options);
+    }
+
+    /** DJL runs the float model only; the JavaCPP engine chooses among the builds (see JavaCppTfliteEngine). */
+    public static InferenceEngine create(String backend, Path cpuModel, Path int8Model, Path edgeTpuModel, EngineOptions options)
+            throws EngineException {
         String b = backend == null ? JAVACPP : backend.trim().toLowerCase(Locale.ROOT);
         switch (b) {
             case JAVACPP, "", "tflite-javacpp":
-                return new JavaCppTfliteEngine(cpuModel, edgeTpuModel, options);
+                return new JavaCppTfliteEngine(cpuModel, int8Model, edgeTpuModel, options);
             case DJL, "djl-tflite":
                 return createDjl(cpuModel, options);
             default:

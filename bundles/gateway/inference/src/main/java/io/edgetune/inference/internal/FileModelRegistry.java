@@ -10,11 +10,15 @@ import com.google.gson.JsonParser;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
 import io.edgetune.api.model.ModelRegistry;
+import io.edgetune.modelpackage.LabelFile;
 import io.edgetune.modelpackage.Manifest;
 import io.edgetune.modelpackage.ModelPackages;
 import io.edgetune.modelpackage.PackageGate;
 import io.edgetune.modelpackage.PackageLayout;
 import io.edgetune.modelpackage.PackageVerifier;
+import io.edgetune.tflite.QuantizationCheck;
+import io.edgetune.tflite.TfliteException;
+import io.edgetune.tflite.TfliteModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -38,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Model versions on disk:
  * <pre>
- * &lt;root&gt;/versions/&lt;version&gt;/model.tflite, manifest.json [, model_edgetpu.tflite, labels.txt, manifest.sig]
+ * &lt;root&gt;/versions/&lt;version&gt;/model.tflite, manifest.json [, model_int8.tflite, model_edgetpu.tflite, labels.txt, manifest.sig]
  * &lt;root&gt;/state.json      {"active": "...", "history": [older ... newest previous]}
  * &lt;root&gt;/incoming/       packages being unpacked and checked
  * </pre>
@@ -114,13 +118,9 @@ public final class FileModelRegistry implements ModelRegistry {
         try (InputStream in = model.openStream()) {
             Files.copy(in, stage.resolve(PackageLayout.MODEL));
         }
-        List<String> names = new ArrayList<>();
+        List<String> names;
         try (InputStream in = labels.openStream()) {
-            for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
-                if (!l.isBlank()) {
-                    names.add(l.trim());
-                }
-            }
+            names = LabelFile.parse(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")));
         }
         ModelDescriptor d = new ModelDescriptor(BASE_VERSION, PackageLayout.sha256(stage.resolve(PackageLayout.MODEL)), names, 300, 300,
                 PackageLayout.DEFAULT_ANCHORS, null, Map.of(), System.currentTimeMillis(), false);
@@ -304,19 +304,52 @@ public final class FileModelRegistry implements ModelRegistry {
                 throw new ModelException("model " + d.version() + ": SHA-256 of " + PackageLayout.MODEL + " is " + sha
                         + " but the manifest says " + d.sha256() + " (corrupt or truncated file)");
             }
-            Path tpu = dir.resolve(PackageLayout.EDGETPU_MODEL);
-            if (Files.isRegularFile(tpu)) {
-                String expected = Manifest.text(Manifest.readObject(dir), "edgeTpuSha256", null);
-                if (expected == null && verifier.hasTrustedKey()) {
-                    throw new ModelException("manifest of " + d.version() + " has no edgeTpuSha256 for " + PackageLayout.EDGETPU_MODEL);
-                }
-                if (expected != null && !PackageLayout.sha256(tpu).equalsIgnoreCase(expected)) {
-                    throw new ModelException("model " + d.version() + ": SHA-256 of " + PackageLayout.EDGETPU_MODEL + " does not match the manifest");
-                }
+            JsonObject manifest = Manifest.readObject(dir);
+            checkBuild(dir, d, manifest, PackageLayout.INT8_MODEL, PackageLayout.INT8_SHA256);
+            checkBuild(dir, d, manifest, PackageLayout.EDGETPU_MODEL, PackageLayout.EDGETPU_SHA256);
+            if (fillInSha) {
+                // once, at install: a kernel given a broken scale or zero point computes garbage instead of failing
+                checkQuantization(d, model);
+                checkQuantization(d, dir.resolve(PackageLayout.INT8_MODEL));
             }
             return d;
         } catch (IOException e) {
             throw new ModelException("model " + d.version() + ": cannot read files: " + e.getMessage(), e);
+        }
+    }
+
+    /** An optional build must be named by hash in the manifest (when packages are signed) and match it. */
+    private void checkBuild(Path dir, ModelDescriptor d, JsonObject manifest, String file, String hashField)
+            throws ModelException, IOException {
+        Path build = dir.resolve(file);
+        if (!Files.isRegularFile(build)) {
+            return;
+        }
+        String expected = Manifest.text(manifest, hashField, null);
+        if (expected == null && verifier.hasTrustedKey()) {
+            throw new ModelException("manifest of " + d.version() + " has no " + hashField + " for " + file);
+        }
+        if (expected != null && !PackageLayout.sha256(build).equalsIgnoreCase(expected)) {
+            throw new ModelException("model " + d.version() + ": SHA-256 of " + file + " does not match the manifest");
+        }
+    }
+
+    /** Parses the flatbuffer and refuses it when truncated or mis-quantized, naming the file and the problem. */
+    private static void checkQuantization(ModelDescriptor d, Path file) throws ModelException, IOException {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        TfliteModel parsed;
+        try {
+            parsed = TfliteModel.read(Files.readAllBytes(file));
+        } catch (TfliteException | RuntimeException e) {
+            throw new ModelException("model " + d.version() + " rejected: " + file.getFileName()
+                    + " is not a valid TFLite flatbuffer (" + e.getMessage() + ")", e);
+        }
+        try {
+            QuantizationCheck.require(parsed);
+        } catch (TfliteException e) {
+            throw new ModelException("model " + d.version() + " rejected: " + file.getFileName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,8 @@ import io.edgetune.inference.engine.LoadedModel;
 import io.edgetune.inference.engine.InferenceEngine;
 import io.edgetune.api.model.ModelDescriptor;
 import io.edgetune.api.model.ModelException;
+import io.edgetune.inference.engine.TensorFormat;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -70,9 +72,22 @@ public final class KuraInferenceAdapter implements InferenceEngineService {
                 if (in.size() != n) {
                     throw new KuraException(KuraErrorCode.INVALID_PARAMETER, "input must hold " + n + " values, got " + in.size());
                 }
-                FloatBuffer buf = e.input();
-                for (int i = 0; i < n; i++) {
-                    buf.put(i, in.get(i));
+                if (e.postProcessed()) {
+                    throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED, "model " + m.descriptor().version()
+                            + " ends in TFLite_Detection_PostProcess; raw tensors are offered for raw-output SSDs only");
+                }
+                TensorFormat f = e.inputFormat();
+                if (f.quantized()) {
+                    // the caller's [-1,1] floats, quantized as the int8 build expects them
+                    ByteBuffer buf = e.inputBytes();
+                    for (int i = 0; i < n; i++) {
+                        buf.put(i, (byte) f.quantize(in.get(i)));
+                    }
+                } else {
+                    FloatBuffer buf = e.input();
+                    for (int i = 0; i < n; i++) {
+                        buf.put(i, in.get(i));
+                    }
                 }
                 e.invoke();
                 ModelInfo info = describe(m, modelInfo.getName());
@@ -165,6 +180,7 @@ public final class KuraInferenceAdapter implements InferenceEngineService {
         long anchors = e.anchorCount();
         return ModelInfo.builder(name)
                 .platform(e.backend() + "/" + e.accelerator())
+                .addParameter("build", e.build())
                 .version(d.version())
                 .addParameter("labels", String.join(",", d.labels()))
                 .addParameter("anchors", d.anchors())

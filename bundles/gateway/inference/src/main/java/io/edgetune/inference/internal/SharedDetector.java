@@ -116,16 +116,35 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
 
     private LoadedModel load(ModelDescriptor d, Path dir) throws ModelException {
         Path tpu = dir.resolve(PackageLayout.EDGETPU_MODEL);
+        Path int8 = dir.resolve(PackageLayout.INT8_MODEL);
         try {
-            return LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), Files.isRegularFile(tpu) ? tpu : null, backend, options);
+            return LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), Files.isRegularFile(int8) ? int8 : null,
+                    Files.isRegularFile(tpu) ? tpu : null, backend, options);
         } catch (EngineException e) {
             throw new ModelException("model " + d.version() + " rejected: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Loads and smoke-tests every build that can run on a CPU: the float model, and the int8 build when the
+     * package has one (the Edge TPU build needs the device; its hash is checked by the registry).
+     */
     @Override
     public void validate(ModelDescriptor d, Path dir) throws ModelException {
-        load(d, dir).close();
+        EngineOptions cpu = new EngineOptions(options.threads(), false, options.edgeTpuLibrary());
+        try {
+            LoadedModel.load(d, dir.resolve(PackageLayout.MODEL), null, null, backend, cpu).close();
+            Path int8 = dir.resolve(PackageLayout.INT8_MODEL);
+            if (Files.isRegularFile(int8)) {
+                try {
+                    LoadedModel.load(d, int8, null, null, Engines.JAVACPP, cpu).close();
+                } catch (EngineException e) {
+                    throw new EngineException(PackageLayout.INT8_MODEL + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (EngineException e) {
+            throw new ModelException("model " + d.version() + " rejected: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -146,8 +165,8 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
         }
         swaps.incrementAndGet();
         InferenceEngine e = fresh.engine();
-        LOG.info("detector now runs model {} on {} ({}){}", d.version(), e.backend(), e.accelerator(),
-                e.note().isEmpty() ? "" : ": " + e.note());
+        LOG.info("detector now runs model {} on {} ({}), build {}: {}", d.version(), e.backend(), e.accelerator(), e.build(),
+                e.buildReason());
         if (old != null) {
             old.close();
         }
@@ -165,7 +184,8 @@ public final class SharedDetector implements ModelHost, AutoCloseable {
             return new DetectorStatus(backend, "none", "no model loaded", null, queueDepth, n, dropped, mean);
         }
         InferenceEngine e = m.engine();
-        return new DetectorStatus(e.backend(), e.accelerator(), e.note(), m.descriptor().version(), queueDepth, n, dropped, mean);
+        return new DetectorStatus(e.backend(), e.accelerator(), e.note(), m.descriptor().version(), queueDepth, n, dropped, mean,
+                e.build(), e.buildReason());
     }
 
     @Override

@@ -2,7 +2,11 @@ package io.edgetune.inference.ssd;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8SC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8SC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.LUT;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
@@ -16,6 +20,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -23,7 +28,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * Crop, resize, BGR to RGB and scale to [-1,1], written straight into the
  * model's input tensor. Every Mat is allocated once: frame headers are cached
  * per pooled frame buffer, the crop is a reusable view whose ROI is moved
- * with adjustROI, and the float output Mat wraps the tensor's own memory.
+ * with adjustROI, and the output Mat wraps the tensor's own memory. A
+ * quantized (uint8 or int8) input gets each pixel's [-1,1] value quantized
+ * with the tensor's scale and zero point, through a 256-entry table.
  * Not thread safe (one per engine).
  */
 public final class InputPreparer implements AutoCloseable {
@@ -36,7 +43,10 @@ public final class InputPreparer implements AutoCloseable {
     private final Mat resized;
     private final Mat rgb;
     private final Mat tensor;
-    private final FloatPointer tensorPointer;
+    private final Pointer tensorPointer;
+    /** 8-bit inputs: pixel value to stored value; null for float inputs. */
+    private final Mat lut;
+    private final BytePointer lutPointer;
     private final Size size;
     private final Mat view = new Mat();
     private final Map<ByteBuffer, FrameMat> frames = new IdentityHashMap<>();
@@ -56,6 +66,43 @@ public final class InputPreparer implements AutoCloseable {
         // the pointer starts at the buffer's current position, which a backend may have moved: pin it to element 0
         this.tensorPointer = new FloatPointer(input).position(0);
         this.tensor = new Mat(height, width, CV_32FC3, tensorPointer);
+        this.lut = null;
+        this.lutPointer = null;
+    }
+
+    private InputPreparer(ByteBuffer input, int width, int height, boolean signed, float scale, int zeroPoint) {
+        if (!input.isDirect() || input.capacity() < width * height * 3) {
+            throw new IllegalArgumentException("input must be a direct buffer of " + width * height * 3 + " bytes");
+        }
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("quantization scale must be positive, got " + scale);
+        }
+        this.width = width;
+        this.height = height;
+        this.size = new Size(width, height);
+        this.resized = new Mat(height, width, CV_8UC3);
+        this.rgb = new Mat(height, width, CV_8UC3);
+        this.tensorPointer = new BytePointer(input).position(0);
+        this.tensor = new Mat(height, width, signed ? CV_8SC3 : CV_8UC3, tensorPointer);
+        this.lutPointer = new BytePointer(256);
+        int lo = signed ? -128 : 0;
+        int hi = signed ? 127 : 255;
+        for (int p = 0; p < 256; p++) {
+            // the same [-1,1] value the float path feeds, then the tensor's affine quantization
+            float real = p / 127.5f - 1f;
+            lutPointer.put(p, (byte) Math.max(lo, Math.min(hi, Math.round(real / scale) + zeroPoint)));
+        }
+        this.lut = new Mat(1, 256, signed ? CV_8SC1 : CV_8UC1, lutPointer);
+    }
+
+    /**
+     * A preparer for an 8-bit quantized input tensor (real = scale * (q - zeroPoint)): the model sees the same
+     * [-1,1] values as the float path, quantized.
+     *
+     * @param signed int8 when true, uint8 when false
+     */
+    public static InputPreparer quantized(ByteBuffer input, int width, int height, boolean signed, float scale, int zeroPoint) {
+        return new InputPreparer(input, width, height, signed, scale, zeroPoint);
     }
 
     /** Fills the input tensor from the given pixel rectangle of the frame (clipped to the frame). */
@@ -86,8 +133,13 @@ public final class InputPreparer implements AutoCloseable {
         }
         boolean shrinking = cw > width && ch > height;
         resize(view, resized, size, 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
-        cvtColor(resized, rgb, COLOR_BGR2RGB);
-        rgb.convertTo(tensor, CV_32F, 1.0 / 127.5, -1.0);
+        if (lut == null) {
+            cvtColor(resized, rgb, COLOR_BGR2RGB);
+            rgb.convertTo(tensor, CV_32F, 1.0 / 127.5, -1.0);
+        } else {
+            cvtColor(resized, rgb, COLOR_BGR2RGB);
+            LUT(rgb, lut, tensor);
+        }
     }
 
     private Mat frameMat(Frame frame) {
@@ -122,6 +174,10 @@ public final class InputPreparer implements AutoCloseable {
         clearFrames();
         view.deallocate();
         tensor.deallocate();
+        if (lut != null) {
+            lut.deallocate();
+            lutPointer.deallocate();
+        }
         rgb.deallocate();
         resized.deallocate();
         size.deallocate();

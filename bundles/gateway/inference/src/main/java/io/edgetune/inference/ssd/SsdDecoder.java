@@ -131,6 +131,24 @@ public final class SsdDecoder {
         }
     }
 
+    /**
+     * Appends one candidate already decoded elsewhere (e.g. by a model's own TFLite_Detection_PostProcess), in
+     * frame coordinates, so it is suppressed together with the other crops' candidates.
+     */
+    public void add(float left, float top, float right, float bottom, float score, int classId, int cropIndex) {
+        if (size == this.score.length) {
+            grow(size * 2);
+        }
+        x1[size] = left;
+        y1[size] = top;
+        x2[size] = right;
+        y2[size] = bottom;
+        this.score[size] = score;
+        cls[size] = classId;
+        crop[size] = cropIndex;
+        size++;
+    }
+
     /** Per-class greedy NMS over all candidates collected since {@link #reset()}, best first. */
     public List<Detection> suppress(float iouThreshold, int maxDetections, List<String> labels) {
         for (int i = 0; i < size; i++) {

@@ -3,7 +3,7 @@
  * anchors of the TF Object Detection API scheme, box decoding with sigmoid
  * scores and per-class NMS, and input preparation into the model's tensor.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.edgetune.inference.ssd;
 

@@ -22,6 +22,14 @@ public final class DetectionMessages {
     private DetectionMessages() {
     }
 
+    /** Which build of the model package ran and why ("int8-cpu", "Edge TPU unavailable: ..."), when known. */
+    static void addBuild(KuraPayload p, String build, String reason) {
+        if (build != null && !build.isEmpty()) {
+            p.addMetric("build", build);
+            p.addMetric("build.reason", reason == null ? "" : reason);
+        }
+    }
+
     public static KuraPayload payload(Detections d) {
         KuraPayload p = new KuraPayload();
         p.setTimestamp(new Date(d.frameTimestampMillis()));
@@ -30,6 +38,7 @@ public final class DetectionMessages {
         p.addMetric("frame.sequence", d.frameSequence());
         p.addMetric("model.version", String.valueOf(d.modelVersion()));
         p.addMetric("backend", String.valueOf(d.backend()));
+        addBuild(p, d.build(), d.buildReason());
         p.addMetric("mode", d.mode() == null ? "" : d.mode().name());
         p.addMetric("count", d.detections().size());
         p.addMetric("inference.ms", d.inferenceNanos() / 1e6);

@@ -167,6 +167,7 @@ public final class SampleWorker {
         p.addMetric("content.type", "image/jpeg");
         p.addMetric("model.version", String.valueOf(d.modelVersion()));
         p.addMetric("backend", String.valueOf(d.backend()));
+        DetectionMessages.addBuild(p, d.build(), d.buildReason());
         p.addMetric("detections.count", d.detections().size());
         p.addMetric("detections", DetectionMessages.json(d));
         p.addMetric("motion.regions", regions(d));

@@ -248,7 +248,7 @@ public final class Uploader {
         }
         return strong.size() == d.detections().size() ? d : new Detections(d.cameraId(), d.frameSequence(),
                 d.frameTimestampMillis(), d.captureNanos(), d.modelVersion(), d.backend(), d.mode(), d.regions(), strong,
-                d.inferenceNanos(), d.totalNanos());
+                d.inferenceNanos(), d.totalNanos(), d.build(), d.buildReason());
     }
 
     private void run() {
@@ -352,6 +352,10 @@ public final class Uploader {
         if (detector != null) {
             p.addMetric("detector.backend", String.valueOf(detector.backend()));
             p.addMetric("detector.accelerator", String.valueOf(detector.accelerator()));
+            if (detector.build() != null && !detector.build().isEmpty()) {
+                p.addMetric("detector.build", detector.build());
+                p.addMetric("detector.build.reason", String.valueOf(detector.buildReason()));
+            }
             p.addMetric("detector.model.version", String.valueOf(detector.modelVersion()));
             p.addMetric("detector.inferences", detector.inferences());
             p.addMetric("detector.dropped", detector.dropped());
