@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.edgetune.inference.Int8Models;
 import io.edgetune.testsupport.Assets;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
@@ -40,11 +41,38 @@ public class Arm64PipelineTest {
     private static PipelineRun.Result arm64;
     private static PipelineRun.Result x86;
 
-    /** Name to .tflite file of every model compared: the float base model, and the int8 build of it. */
-    static Map<String, Path> models() {
-        Map<String, Path> m = new LinkedHashMap<>();
-        m.put("float", Assets.model());
+    /**
+     * Every model compared, by name: the float base model, and its int8 build made here as the inference
+     * tests make it (the Quantizer of io.edgetune.tflite, calibrated on real frames), loaded as a
+     * package carrying an int8 build is.
+     */
+    static Map<String, List<Path>> models() throws Exception {
+        Map<String, List<Path>> m = new LinkedHashMap<>();
+        m.put("float", List.of(Assets.model()));
+        m.put("int8", List.of(Assets.model(), Int8Models.baseInt8().toAbsolutePath()));
         return m;
+    }
+
+    /**
+     * How far a box may move between the platforms, same input: least IoU and largest score difference, for
+     * the boxes scored at least {@code from} (near the cut-off either side may drop a box).
+     */
+    record Tolerance(float from, float iou, float score) {
+    }
+
+    /**
+     * Same input, same binaries, so the results repeat from run to run; what differs is the platform's code.
+     * Float: XNNPACK's kernels order and fuse multiply-adds differently (measured: IoU 0.999 and a score 0.0001
+     * apart at worst). Int8: XNNPACK requantizes each layer with different rounding on x86-64 and arm64; a
+     * step's difference in one layer carries through the next ones, so an output can be a few steps of its
+     * scale off (a logit step is 0.115, a box-encoding step 0.34: 3.4% of the anchor for a centre, 7% for a
+     * side), and where quantized scores tie, NMS may keep a neighbouring box. Compared from the gateway's
+     * shipped score.threshold 0.4 (measured there: IoU 0.69 and a score 0.0285 apart at worst; below it a few
+     * small boxes have no counterpart).
+     */
+    static Tolerance tolerance(String model) {
+        return model.equals("int8") ? new Tolerance(0.4f, 0.6f, 0.03f)
+                : new Tolerance(PipelineRun.SCORE_THRESHOLD + 0.03f, 0.95f, 0.01f);
     }
 
     @BeforeClass
@@ -59,8 +87,8 @@ public class Arm64PipelineTest {
         PipelineRun.writeFrames(PipelineRun.decodeOnly(Assets.video()), reference);
         List<String> cmd = Arm64Jvm.command("-cp", Arm64Jvm.classPath(), PipelineProbe.class.getName(),
                 Assets.video().toString(), Assets.labelFile().toString(), reference.toString(), out.toString());
-        for (Map.Entry<String, Path> m : models().entrySet()) {
-            cmd.add(m.getKey() + "=" + m.getValue());
+        for (Map.Entry<String, List<Path>> m : models().entrySet()) {
+            cmd.add(m.getKey() + "=" + String.join(",", m.getValue().stream().map(Path::toString).toList()));
         }
         Path log = work.resolve("probe.log");
         long t0 = System.nanoTime();
@@ -157,6 +185,12 @@ public class Arm64PipelineTest {
     }
 
     @Test
+    public void int8ModelRanAsInt8() {
+        assertEquals(Map.of("float", "float-cpu", "int8", "int8-cpu"), arm64.builds());
+        assertEquals(x86.builds(), arm64.builds());
+    }
+
+    @Test
     public void detectionsMatch() {
         assertEquals(x86.passes().size(), arm64.passes().size());
         for (int i = 0; i < x86.passes().size(); i++) {
@@ -165,28 +199,31 @@ public class Arm64PipelineTest {
             String what = b.model() + " model, frame " + b.frame() + " " + b.mode();
             assertEquals(what, b.model() + b.frame() + b.mode(), a.model() + a.frame() + a.mode());
             assertTrue(what + ": the reference found nothing to compare", !b.boxes().isEmpty());
-            assertMatched(what + ", x86_64 box missing on arm64", b.boxes(), a.boxes());
-            assertMatched(what + ", arm64 box missing on x86_64", a.boxes(), b.boxes());
+            Tolerance tolerance = tolerance(b.model());
+            assertMatched(what + ", x86_64 box missing on arm64", b.boxes(), a.boxes(), tolerance);
+            assertMatched(what + ", arm64 box missing on x86_64", a.boxes(), b.boxes(), tolerance);
         }
     }
 
     /**
-     * Every box of {@code from} clear of the threshold has a box of the same label, nearly the same, in
-     * {@code in}: same input, but XNNPACK's float kernels differ between x86_64 and arm64 in the order
-     * and fusing of multiply-adds.
+     * Every box of {@code from} scored at least {@link Tolerance#from} has a box of the same label, nearly
+     * the same, in {@code in}.
      */
-    private static void assertMatched(String what, List<PipelineRun.Box> from, List<PipelineRun.Box> in) {
+    private static void assertMatched(String what, List<PipelineRun.Box> from, List<PipelineRun.Box> in, Tolerance tolerance) {
         List<PipelineRun.Box> unmatched = new ArrayList<>();
+        int compared = 0;
         for (PipelineRun.Box f : from) {
-            if (f.score() < PipelineRun.SCORE_THRESHOLD + 0.03f) {
-                continue; // near the threshold either side may drop it
+            if (f.score() < tolerance.from()) {
+                continue;
             }
-            boolean found = in.stream().anyMatch(o -> o.label().equals(f.label()) && o.iou(f) >= 0.9f
-                    && Math.abs(o.score() - f.score()) <= 0.02f);
+            compared++;
+            boolean found = in.stream().anyMatch(o -> o.label().equals(f.label()) && o.iou(f) >= tolerance.iou()
+                    && Math.abs(o.score() - f.score()) <= tolerance.score());
             if (!found) {
                 unmatched.add(f);
             }
         }
+        assertTrue(what + ": no box scored " + tolerance.from() + " or more to compare", compared > 0);
         assertTrue(what + ": " + unmatched + " not in " + in, unmatched.isEmpty());
     }
 }

@@ -85,7 +85,8 @@ final class PipelineRun {
     }
 
     record Result(String arch, int width, int height, List<Decoded> decoded, List<MotionStep> ownMotion,
-                  List<MotionStep> referenceMotion, List<Pass> passes, Map<String, Long> millis) implements Serializable {
+                  List<MotionStep> referenceMotion, List<Pass> passes, Map<String, String> builds,
+                  Map<String, Long> millis) implements Serializable {
     }
 
     private PipelineRun() {
@@ -93,9 +94,10 @@ final class PipelineRun {
 
     /**
      * Runs the stages: {@code reference} holds the frames motion and the detector run on (null: this
-     * run's own decode, as on x86_64); {@code models} maps a name to a .tflite file.
+     * run's own decode, as on x86_64); {@code models} maps a name to its .tflite files: the CPU model and,
+     * for an int8 build, the int8 file as the detector loads a package carrying one.
      */
-    static Result run(Path video, Path reference, List<String> labels, Map<String, Path> models) throws Exception {
+    static Result run(Path video, Path reference, List<String> labels, Map<String, List<Path>> models) throws Exception {
         Map<String, Long> millis = new LinkedHashMap<>();
         long t = System.nanoTime();
         List<byte[]> own = new ArrayList<>();
@@ -117,12 +119,15 @@ final class PipelineRun {
                 .withMode(Detections.Mode.FULL_FRAME);
         DetectorSettings regions = DetectorSettings.defaults().withScoreThreshold(SCORE_THRESHOLD)
                 .withMode(Detections.Mode.REGIONS);
-        for (Map.Entry<String, Path> m : models.entrySet()) {
+        Map<String, String> builds = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Path>> m : models.entrySet()) {
             t = System.nanoTime();
             ModelDescriptor d = new ModelDescriptor(m.getKey(), "", labels, 300, 300, "ssd-mobilenet-v2:300", null,
                     Map.of(), 0L, false);
-            try (LoadedModel model = LoadedModel.load(d, m.getValue(), null, "javacpp", EngineOptions.cpu(2))) {
+            Path int8 = m.getValue().size() > 1 ? m.getValue().get(1) : null;
+            try (LoadedModel model = LoadedModel.load(d, m.getValue().get(0), int8, null, "javacpp", EngineOptions.cpu(2))) {
                 millis.put("load " + m.getKey(), ms(t));
+                builds.put(m.getKey(), model.engine().build());
                 for (int i : FULL_FRAMES.stream().sorted().toList()) {
                     passes.add(pass(m.getKey(), i, model, pool, ref.get(i), size, List.of(), full));
                 }
@@ -130,7 +135,7 @@ final class PipelineRun {
             }
         }
         return new Result(System.getProperty("os.arch"), size[0], size[1], decoded, ownMotion,
-                reference == null ? null : referenceMotion, passes, millis);
+                reference == null ? null : referenceMotion, passes, builds, millis);
     }
 
     private static List<Decoded> decode(Path video, List<byte[]> bgrOut, int[] size) throws Exception {
