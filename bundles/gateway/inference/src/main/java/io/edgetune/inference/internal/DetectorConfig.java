@@ -34,7 +34,7 @@ public @interface DetectorConfig {
     int regions_fullframe_every() default RegionModeDefaults.FULLFRAME_EVERY;
 
     @AttributeDefinition(name = "Region mode: skip stationary", description = "Region mode, with the tracker installed: a motion crop "
-            + "that lies within the boxes of stationary tracks (grown by a fifth of their size) and touches no other track is not "
+            + "that lies within the boxes of stationary tracks (grown by a fifth of their size) and touches no other track reaching out of them is not "
             + "re-detected; a frame left with no crop runs no inference (counted as skipped: stationary). The periodic full-frame "
             + "pass still re-detects them, so it needs Region mode: full frame every above 0.")
     boolean regions_skip_stationary() default true;

@@ -9,8 +9,10 @@ import java.util.List;
  * Which motion crops a camera's stationary tracks make needless. A crop is dropped when it lies within the
  * union of the STATIONARY boxes, each grown by {@link #MARGIN} of its size on every side (motion crops are
  * padded and a standing person's arms move past the box), and no other track (moving, tentative or lost)
- * touches it: re-detecting there would only find what the tracker already holds, and anything else in
- * the crop would stick out of the boxes or be a track of its own. The union is tested on a grid of points
+ * that reaches out of that union touches it: re-detecting there would only find what the tracker already
+ * holds. Other tracks wholly inside the union are parts of the still objects (the model's flickering shoe
+ * and clothing boxes on a standing person); something new that stays inside it is found by the periodic
+ * full-frame pass, anything larger sticks out of the boxes. The union is tested on a grid of points
  * over the crop rather than as exact geometry: a few boxes at most, and a crop that only just leaves the
  * boxes between two grid points is a crop of a few pixels of motion.
  */
@@ -45,18 +47,18 @@ public final class StationaryCrops {
         }
         List<Region> kept = new ArrayList<>(crops.size());
         for (Region r : crops) {
-            if (!covered(r, still) || touchesOther(r, tracks)) {
+            if (!covered(r.x(), r.y(), r.width(), r.height(), still) || touchesOther(r, tracks, still)) {
                 kept.add(r);
             }
         }
         return kept.size() == crops.size() ? crops : List.copyOf(kept);
     }
 
-    private static boolean covered(Region r, List<float[]> boxes) {
+    private static boolean covered(float rx, float ry, float rw, float rh, List<float[]> boxes) {
         for (int i = 0; i <= GRID; i++) {
-            float y = r.y() + (r.height() - 1) * (float) i / GRID;
+            float y = ry + Math.max(0, rh - 1) * i / GRID;
             for (int j = 0; j <= GRID; j++) {
-                float x = r.x() + (r.width() - 1) * (float) j / GRID;
+                float x = rx + Math.max(0, rw - 1) * j / GRID;
                 boolean in = false;
                 for (float[] b : boxes) {
                     if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]) {
@@ -72,10 +74,10 @@ public final class StationaryCrops {
         return true;
     }
 
-    private static boolean touchesOther(Region r, List<Track> tracks) {
+    private static boolean touchesOther(Region r, List<Track> tracks, List<float[]> still) {
         for (Track t : tracks) {
             if (t.state() != Track.State.STATIONARY && t.x() < r.right() && r.x() < t.x() + t.width()
-                    && t.y() < r.bottom() && r.y() < t.y() + t.height()) {
+                    && t.y() < r.bottom() && r.y() < t.y() + t.height() && !covered(t.x(), t.y(), t.width(), t.height(), still)) {
                 return true;
             }
         }
