@@ -52,7 +52,7 @@ public class SampleVideoFiguresTest {
         int[] lostAgain = {0};
         Map<Long, Track.State> lastState = new HashMap<>();
         long snapshotBytes = 0;
-        int frames = 0, inferences = 0, crops = 0, stationaryOnlyCrops = 0;
+        int frames = 0, inferences = 0, crops = 0, stationaryOnlyCrops = 0, droppedCrops = 0, skippableFrames = 0;
         long trackerNanos = 0;
         java.util.List<TrackEvent> all = new java.util.ArrayList<>();
         java.util.List<Detections> recorded = new java.util.ArrayList<>(java.util.Collections.nCopies(795, null));
@@ -79,6 +79,12 @@ public class SampleVideoFiguresTest {
                     List<Region> regions = m.fullFrame() ? List.of() : m.regions();
                     // crops that hold confirmed objects, all of them stationary: re-detection there finds what we know
                     if (last != null) {
+                        // what the detector's regions.skip.stationary rule would drop here (this run still infers every frame)
+                        List<Region> kept = io.edgetune.inference.regions.StationaryCrops.keep(regions, last.tracks());
+                        droppedCrops += regions.size() - kept.size();
+                        if (!regions.isEmpty() && kept.isEmpty()) {
+                            skippableFrames++;
+                        }
                         for (Region r : regions) {
                             crops++;
                             boolean any = false, onlyStationary = true;
@@ -141,6 +147,8 @@ public class SampleVideoFiguresTest {
                 events, all.size() / minutes, events.getOrDefault(TrackEvent.Type.END, 0),
                 snapshotBytes / 1024.0 / Math.max(1, events.getOrDefault(TrackEvent.Type.END, 0)), stationaryOnlyCrops, crops,
                 100.0 * stationaryOnlyCrops / Math.max(1, crops), trackerNanos / 1e6 / Math.max(1, inferences));
+        System.out.printf("sample video, region mode: the skip-stationary rule would drop %d of %d crops and skip %d of %d "
+                + "inferences%n", droppedCrops, crops, skippableFrames, inferences);
         sweep(recorded);
         assertEquals(795, frames);
         assertEquals(events.get(TrackEvent.Type.START), events.get(TrackEvent.Type.END));

@@ -18,7 +18,10 @@ import io.edgetune.api.motion.MotionResult;
 import io.edgetune.api.motion.Region;
 import io.edgetune.api.detect.Detection;
 import io.edgetune.inference.regions.RegionPacker;
+import io.edgetune.inference.regions.StationaryCrops;
 import io.edgetune.inference.regions.StillObjects;
+import io.edgetune.api.track.TrackedFrame;
+import io.edgetune.api.track.TrackerService;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import io.edgetune.modelpackage.PackageVerifier;
@@ -79,6 +82,9 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     /** Per camera: region mode's memory of objects that do not move (only the worker thread touches each). */
     private final Map<String, StillObjects> stills = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    /** Region-mode frames that ran no inference because their crops held only stationary tracks (not drops: handled). */
+    private final AtomicLong skippedStationary = new AtomicLong();
+    private volatile TrackerService tracker;
     private volatile SharedDetector detector;
     private volatile FileModelRegistry registry;
     private volatile FairQueue<Request> queue;
@@ -95,6 +101,17 @@ public final class DetectorComponent implements DetectorService, MotionListener,
 
     void removeDetectionListener(DetectionListener l) {
         listeners.remove(l);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setTracker(TrackerService t) {
+        tracker = t;
+    }
+
+    void unsetTracker(TrackerService t) {
+        if (tracker == t) {
+            tracker = null;
+        }
     }
 
     @Activate
@@ -360,6 +377,9 @@ public final class DetectorComponent implements DetectorService, MotionListener,
                     continue;
                 }
                 Detections d = detectRegionMode(r);
+                if (d == null) {
+                    continue; // skipped: stationary (counted); the frame is released below
+                }
                 for (DetectionListener l : listeners) {
                     try {
                         l.onDetections(d, r.frame());
@@ -387,7 +407,23 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         }
         Frame f = r.frame();
         StillObjects still = stills.computeIfAbsent(f.cameraId(), k -> new StillObjects(config.regions_fullframe_every()));
-        Detections d = detector.detect(f, still.regionsToRun(r.regions()));
+        List<Region> run = still.regionsToRun(r.regions());
+        TrackerService t = tracker;
+        // only between refresh passes: without them (fullframe.every 0) a stationary object would never be looked at again
+        if (!run.isEmpty() && t != null && config.regions_skip_stationary() && config.regions_fullframe_every() > 0) {
+            TrackedFrame tf = t.current(f.cameraId());
+            run = StationaryCrops.keep(run, tf == null ? null : tf.tracks());
+            if (run.isEmpty()) {
+                still.skipped();
+                long n = skippedStationary.incrementAndGet();
+                if (n % 100 == 1) {
+                    LOG.info("camera {}: frame {} skipped: stationary (its motion crops hold only stationary tracks; {} so far)",
+                            f.cameraId(), f.sequence(), n);
+                }
+                return null;
+            }
+        }
+        Detections d = detector.detect(f, run);
         List<Detection> reported = still.update(f.width(), f.height(), r.regions(), d.mode() == Detections.Mode.FULL_FRAME,
                 d.regions(), d.detections());
         if (reported == d.detections()) {
@@ -413,6 +449,11 @@ public final class DetectorComponent implements DetectorService, MotionListener,
         FairQueue<Request> q = queue;
         // a frame that failed detection is a frame dropped: counted with the others
         return detector.status(q.size(), q.dropped() + notReadyDrops.get() + failures.get());
+    }
+
+    /** Region-mode frames that ran no inference because their motion crops held only stationary tracks. */
+    long skippedStationary() {
+        return skippedStationary.get();
     }
 
     // ---- ModelRegistry

@@ -33,6 +33,12 @@ public @interface DetectorConfig {
             + "crop passes that follow until the next one. 0 = never.", min = "0", max = "1000")
     int regions_fullframe_every() default RegionModeDefaults.FULLFRAME_EVERY;
 
+    @AttributeDefinition(name = "Region mode: skip stationary", description = "Region mode, with the tracker installed: a motion crop "
+            + "that lies within the boxes of stationary tracks (grown by a fifth of their size) and touches no other track reaching out of them is not "
+            + "re-detected; a frame left with no crop runs no inference (counted as skipped: stationary). The periodic full-frame "
+            + "pass still re-detects them, so it needs Region mode: full frame every above 0.")
+    boolean regions_skip_stationary() default true;
+
     @AttributeDefinition(name = "Score threshold", description = "Minimum class probability (0..1) of a reported detection.", min = "0", max = "1")
     float score_threshold() default 0.4f;
 

@@ -31,10 +31,23 @@ public final class StillObjects {
         if (motionRegions.isEmpty()) {
             return motionRegions;
         }
-        if (fullFrameEvery > 0 && sinceFull + 1 >= fullFrameEvery) {
+        if (fullFrameDue()) {
             return List.of();
         }
         return motionRegions;
+    }
+
+    /** Whether this camera's next inference is its periodic full-frame pass (never when fullframe.every is 0). */
+    public boolean fullFrameDue() {
+        return fullFrameEvery > 0 && sinceFull + 1 >= fullFrameEvery;
+    }
+
+    /**
+     * Counts a frame that needed inference but ran none (its crops held only stationary objects) towards the
+     * next full-frame pass, so that skipped frames cannot postpone the re-detection of what stands still.
+     */
+    public void skipped() {
+        sinceFull++;
     }
 
     /**

@@ -4,7 +4,7 @@
  * camera remembers of objects that do not move ({@link io.edgetune.inference.regions.StillObjects}). The
  * detector component and the evaluation harness use the same classes.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.edgetune.inference.regions;
 
