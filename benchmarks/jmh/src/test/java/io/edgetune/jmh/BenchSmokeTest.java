@@ -23,6 +23,7 @@ public class BenchSmokeTest {
         Options opt = new OptionsBuilder()
                 .include(InputPreparationBench.class.getName() + ".prepare")
                 .param("region", "crop")
+                .param("tensor", "float32")
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(1)
