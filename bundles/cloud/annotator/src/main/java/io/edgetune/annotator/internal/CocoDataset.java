@@ -19,11 +19,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,8 @@ public final class CocoDataset {
     /**
      * One labelled sample as recorded in the log: the teacher's boxes and the
      * boxes the gateway reported for the frame (empty when the sample had none).
+     * An edge box's annotation id is the gateway's track id of that box (0: not
+     * tracked; logs written before track ids existed hold 0 there).
      */
     public record Sample(long imageId, String fileName, long timestampMillis, long sequence, int width, int height,
                          List<Annotation> annotations, List<Annotation> edge) {
@@ -94,7 +98,9 @@ public final class CocoDataset {
      * @param reviewed true when the labels are a person's boxes (they replace the teacher's), false for the teacher's
      * @param teacher  the teacher's labels (the policy applied): {@code labels} unless reviewed
      */
-    public record Labelled(Sample sample, List<Detection> labels, Verdict verdict, boolean reviewed, List<Detection> teacher) {
+    /** @param byTrack teacher boxes kept only because the gateway's tracker followed the object into a neighbour */
+    public record Labelled(Sample sample, List<Detection> labels, Verdict verdict, boolean reviewed, List<Detection> teacher,
+                           int byTrack) {
     }
 
     /** The boxes a person stored for an image: the latest revision (1, 2, ...) and its boxes (ids unused, score 1). */
@@ -320,6 +326,7 @@ public final class CocoDataset {
             }
             List<Detection> own = detections(s.annotations());
             List<Detection> labels;
+            int byTrack = 0;
             if (check == null) {
                 labels = own;
             } else {
@@ -329,13 +336,35 @@ public final class CocoDataset {
                         ? detections(prev.annotations()) : null;
                 List<Detection> after = next != null && next.timestampMillis() - s.timestampMillis() <= p.maxGapMillis()
                         ? detections(next.annotations()) : null;
-                labels = check.apply(before, own, after).labels();
+                TemporalCheck.Result r = check.apply(before, own, after,
+                        tracks(s, before != null ? prev : null, after != null ? next : null));
+                labels = r.labels();
+                byTrack = r.byTrack();
             }
             // a person's boxes take precedence over whatever the teacher and the temporal check say
             Human person = human.get(s.imageId());
-            out.add(new Labelled(s, person != null ? detections(person.boxes()) : labels, v, person != null, labels));
+            out.add(new Labelled(s, person != null ? detections(person.boxes()) : labels, v, person != null, labels, byTrack));
         }
         return out;
+    }
+
+    /** The gateway's tracked boxes of a sample and the track ids of its neighbours (null: not looked at). */
+    private TemporalCheck.Tracks tracks(Sample s, Sample prev, Sample next) {
+        Set<Long> around = new HashSet<>();
+        for (Sample n : new Sample[] {prev, next}) {
+            if (n != null) {
+                n.edge().forEach(a -> {
+                    if (a.id() > 0) {
+                        around.add(a.id());
+                    }
+                });
+            }
+        }
+        long[] ids = new long[s.edge().size()];
+        for (int k = 0; k < ids.length; k++) {
+            ids[k] = s.edge().get(k).id();
+        }
+        return new TemporalCheck.Tracks(detections(s.edge()), ids, around);
     }
 
     /** Stored boxes as detections; the annotation id travels in nothing, so {@link #coco} matches them back by geometry. */
@@ -391,8 +420,17 @@ public final class CocoDataset {
     }
 
     /** As {@link #add(long, long, int, int, byte[], List)}, also keeping the gateway's own boxes for the frame. */
-    public synchronized Sample add(long timestampMillis, long sequence, int width, int height, byte[] jpeg, List<Detection> found,
+    public Sample add(long timestampMillis, long sequence, int width, int height, byte[] jpeg, List<Detection> found,
                       List<Detection> edgeBoxes) throws IOException {
+        return add(timestampMillis, sequence, width, height, jpeg, found, edgeBoxes, new long[edgeBoxes.size()]);
+    }
+
+    /** As above, with the gateway's track id of each of its boxes (parallel to edgeBoxes; 0: not tracked). */
+    public synchronized Sample add(long timestampMillis, long sequence, int width, int height, byte[] jpeg, List<Detection> found,
+                      List<Detection> edgeBoxes, long[] edgeTracks) throws IOException {
+        if (edgeTracks.length != edgeBoxes.size()) {
+            throw new IllegalArgumentException(edgeBoxes.size() + " gateway boxes but " + edgeTracks.length + " track ids");
+        }
         if (width <= 0 || height <= 0 || jpeg == null || jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
             throw new IllegalArgumentException("sample " + cameraId + "/" + sequence + " is not a JPEG of a positive size ("
                     + width + "x" + height + ", " + (jpeg == null ? 0 : jpeg.length) + " bytes)");
@@ -416,9 +454,10 @@ public final class CocoDataset {
             }
         }
         List<Annotation> edge = new ArrayList<>(edgeBoxes.size());
-        for (Detection d : edgeBoxes) {
+        for (int i = 0; i < edgeBoxes.size(); i++) {
+            Detection d = edgeBoxes.get(i);
             // the gateway may run another label map: its boxes are shown, never trained on, so unknown ones are skipped
-            Annotation a = d.classId() > 0 && d.classId() < labels.size() ? clipped(0, d, width, height) : null;
+            Annotation a = d.classId() > 0 && d.classId() < labels.size() ? clipped(Math.max(0, edgeTracks[i]), d, width, height) : null;
             if (a != null) {
                 edge.add(a);
             }
@@ -497,7 +536,12 @@ public final class CocoDataset {
                         .name("camera_id").value(cameraId).name("timestamp_ms").value(s.timestampMillis())
                         .name("frame_sequence").value(s.sequence())
                         .name("review").value(l.verdict().name().toLowerCase(Locale.ROOT))
-                        .name("labelled_by").value(l.reviewed() ? "person" : "teacher").endObject();
+                        .name("labelled_by").value(l.reviewed() ? "person" : "teacher");
+                if (l.byTrack() > 0 && !l.reviewed()) {
+                    // weak teacher boxes kept because the gateway's tracker followed the object (written only then)
+                    j.name("kept_by_track").value(l.byTrack());
+                }
+                j.endObject();
             }
             j.endArray();
             j.name("annotations").beginArray();

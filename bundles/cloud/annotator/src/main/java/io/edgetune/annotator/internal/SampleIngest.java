@@ -10,6 +10,7 @@ import io.edgetune.api.frame.FramePool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -46,9 +47,18 @@ public final class SampleIngest implements AutoCloseable {
     /** KuraMessage property naming the sending gateway when the connection provides it. */
     public static final String GATEWAY_PROPERTY = "client.id";
 
+    /** @param edgeTracks per gateway box its track id (0: not tracked), parallel to edge */
     record Sample(String gateway, String camera, long sequence, long timestampMillis, byte[] jpeg, List<Detection> edge,
-                  String modelVersion) {
+                  long[] edgeTracks, String modelVersion) {
     }
+
+    /** The gateway's boxes of a frame and, parallel, their track ids (0: not tracked or no tracker). */
+    record EdgeBoxes(List<Detection> boxes, long[] trackIds) {
+        static final EdgeBoxes NONE = new EdgeBoxes(List.of(), new long[0]);
+    }
+
+    /** A track id as the gateway writes it: a positive integer that fits a long with room to spare. */
+    private static final Pattern TRACK_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
     private final Teacher teacher;
     private final Path root;
@@ -66,6 +76,8 @@ public final class SampleIngest implements AutoCloseable {
     private volatile boolean running = true;
 
     final AtomicLong received = new AtomicLong();
+    /** Samples whose gateway boxes carry at least one track id. */
+    final AtomicLong tracked = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
     final AtomicLong labelled = new AtomicLong();
@@ -120,7 +132,11 @@ public final class SampleIngest implements AutoCloseable {
             } else {
                 long ts = p.getTimestamp() != null ? p.getTimestamp().getTime() : System.currentTimeMillis();
                 Object model = p.getMetric("model.version");
-                s = new Sample(g, c, n.longValue(), ts, body, edgeBoxes(p.getMetric("detections"), g, c),
+                EdgeBoxes edge = edgeTracked(p.getMetric("detections"), g, c);
+                if (Arrays.stream(edge.trackIds()).anyMatch(t -> t > 0)) {
+                    tracked.incrementAndGet();
+                }
+                s = new Sample(g, c, n.longValue(), ts, body, edge.boxes(), edge.trackIds(),
                         model instanceof String m ? m : null);
             }
         }
@@ -141,8 +157,17 @@ public final class SampleIngest implements AutoCloseable {
      * detection message's JSON body); a malformed value only costs the overlay.
      */
     static List<Detection> edgeBoxes(Object metric, String gateway, String camera) {
+        return edgeTracked(metric, gateway, camera).boxes();
+    }
+
+    /**
+     * As {@link #edgeBoxes}, with each box's track id ({@code "t"}, written where
+     * the gateway's tracker ran). A {@code "t"} that is not a positive integer
+     * is ignored with a warning: the box stays, untracked.
+     */
+    static EdgeBoxes edgeTracked(Object metric, String gateway, String camera) {
         if (!(metric instanceof String json) || json.isBlank()) {
-            return List.of();
+            return EdgeBoxes.NONE;
         }
         try {
             JsonElement root = BoundedJson.parse(json, MAX_DETECTIONS_CHARS);
@@ -151,6 +176,8 @@ public final class SampleIngest implements AutoCloseable {
                 throw new IllegalArgumentException("no \"det\" array");
             }
             List<Detection> out = new ArrayList<>(det.getAsJsonArray().size());
+            long[] tracks = new long[det.getAsJsonArray().size()];
+            String badTrack = null;
             for (JsonElement o : det.getAsJsonArray()) {
                 JsonObject d = o.isJsonObject() ? o.getAsJsonObject() : null;
                 JsonElement b = d == null ? null : d.get("b");
@@ -168,12 +195,25 @@ public final class SampleIngest implements AutoCloseable {
                 }
                 JsonElement l = d.get("l");
                 String label = l != null && l.isJsonPrimitive() && l.getAsJsonPrimitive().isString() ? l.getAsString() : "";
+                JsonElement t = d.get("t");
+                if (t != null) {
+                    String text = isNumber(t) ? t.getAsString() : null;
+                    if (text != null && TRACK_ID.matcher(text).matches()) {
+                        tracks[out.size()] = Long.parseLong(text);
+                    } else if (badTrack == null) {
+                        badTrack = t.toString();
+                    }
+                }
                 out.add(new Detection(d.get("c").getAsInt(), label, d.get("s").getAsFloat(), box[0], box[1], box[2], box[3]));
             }
-            return out;
+            if (badTrack != null) {
+                LOG.warn("sample {}/{}: unusable gateway track id {} ignored (box kept untracked)", gateway, camera,
+                        badTrack.length() > 40 ? badTrack.substring(0, 40) + "..." : badTrack);
+            }
+            return new EdgeBoxes(out, tracks);
         } catch (IllegalArgumentException e) {
             LOG.warn("sample {}/{}: gateway boxes ignored ({})", gateway, camera, e.getMessage());
-            return List.of();
+            return EdgeBoxes.NONE;
         }
     }
 
@@ -221,7 +261,7 @@ public final class SampleIngest implements AutoCloseable {
             Teacher.Labels l = teacher.label(f);
             // with a policy the weak boxes are kept too: the temporal check decides on them at export
             recorded = dataset.add(s.timestampMillis(), s.sequence(), f.width(), f.height(), s.jpeg(),
-                    policy == null ? l.finalLabels() : l.all(), s.edge());
+                    policy == null ? l.finalLabels() : l.all(), s.edge(), s.edgeTracks());
         } finally {
             f.release();
         }
@@ -318,7 +358,8 @@ public final class SampleIngest implements AutoCloseable {
 
     public String counters() {
         return "received " + received.get() + ", refused " + rejected.get() + ", dropped (queue full) " + dropped.get()
-                + ", labelled " + labelled.get() + ", duplicates " + duplicates.get() + ", failed " + failed.get() + ", pending " + queue.size();
+                + ", labelled " + labelled.get() + ", duplicates " + duplicates.get() + ", failed " + failed.get() + ", pending " + queue.size()
+                + ", with gateway track ids " + tracked.get();
     }
 
     /** Stops the worker with a bounded wait; queued samples are lost (the gateway can be asked again). */

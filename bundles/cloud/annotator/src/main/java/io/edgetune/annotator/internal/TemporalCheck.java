@@ -3,6 +3,7 @@ package io.edgetune.annotator.internal;
 import io.edgetune.api.detect.Detection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Temporal consistency between neighbouring samples of one camera (close
@@ -12,7 +13,10 @@ import java.util.List;
  * <li>a box at or above the final threshold stays;</li>
  * <li>a weaker box (down to the detector's pass threshold) stays, with its own
  *     score, when a final-strength box of its class in the previous or next
- *     sample overlaps it by at least the IoU; otherwise it is dropped;</li>
+ *     sample overlaps it by at least the IoU, or when it overlaps by at least the
+ *     IoU a gateway box of its class whose track id the gateway also reported in
+ *     the previous or next sample (the gateway's tracker followed the object
+ *     across the frames); otherwise it is dropped;</li>
  * <li>an object that both neighbours label at final strength, overlapping each
  *     other by at least the IoU, but that has no box of its class here, is
  *     filled in: the mean of the two boxes, with the weaker neighbour's score.</li>
@@ -28,22 +32,64 @@ public final class TemporalCheck {
         this.matchIou = matchIou;
     }
 
-    /** The result and how it came about. */
-    public record Result(List<Detection> labels, int confirmed, int dropped, int filled) {
+    /**
+     * The result and how it came about.
+     *
+     * @param confirmed weak boxes kept, by either rule
+     * @param byTrack   of those, the ones only the gateway's track continuity kept
+     */
+    public record Result(List<Detection> labels, int confirmed, int dropped, int filled, int byTrack) {
+
+        public Result(List<Detection> labels, int confirmed, int dropped, int filled) {
+            this(labels, confirmed, dropped, filled, 0);
+        }
+    }
+
+    /**
+     * The gateway's boxes of the current sample with their track ids (parallel;
+     * 0: not tracked) and the track ids the gateway reported in the neighbouring
+     * samples that the check looks at.
+     */
+    public record Tracks(List<Detection> edge, long[] trackIds, Set<Long> neighbourIds) {
+
+        static final Tracks NONE = new Tracks(List.of(), new long[0], Set.of());
+
+        public Tracks {
+            if (edge.size() != trackIds.length) {
+                throw new IllegalArgumentException(edge.size() + " gateway boxes but " + trackIds.length + " track ids");
+            }
+        }
     }
 
     public Result apply(List<Detection> previous, List<Detection> current, List<Detection> next) {
+        return apply(previous, current, next, Tracks.NONE);
+    }
+
+    /** As {@link #apply(List, List, List)}, also confirming weak boxes by the gateway's track continuity. */
+    public Result apply(List<Detection> previous, List<Detection> current, List<Detection> next, Tracks tracks) {
+        List<Detection> continued = new ArrayList<>();
+        for (int i = 0; i < tracks.edge().size(); i++) {
+            long id = tracks.trackIds()[i];
+            if (id > 0 && tracks.neighbourIds().contains(id)) {
+                continued.add(tracks.edge().get(i));
+            }
+        }
         List<Detection> prevStrong = strong(previous);
         List<Detection> nextStrong = strong(next);
         List<Detection> out = new ArrayList<>();
         int confirmed = 0;
         int dropped = 0;
+        int byTrack = 0;
         for (Detection d : current) {
             if (d.score() >= finalThreshold) {
                 out.add(d);
             } else if (matches(d, prevStrong) != null || matches(d, nextStrong) != null) {
                 out.add(d);
                 confirmed++;
+            } else if (matches(d, continued) != null) {
+                out.add(d);
+                confirmed++;
+                byTrack++;
             } else {
                 dropped++;
             }
@@ -61,7 +107,7 @@ public final class TemporalCheck {
                 filled++;
             }
         }
-        return new Result(out, confirmed, dropped, filled);
+        return new Result(out, confirmed, dropped, filled, byTrack);
     }
 
     private List<Detection> strong(List<Detection> l) {

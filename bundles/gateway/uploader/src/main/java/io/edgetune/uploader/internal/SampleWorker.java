@@ -46,9 +46,16 @@ public final class SampleWorker {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final WorkerThread worker = new WorkerThread("edgetune-sample-encoder", this::run);
+    private final RecentTracks tracks;
 
     /** @param jpegQuality 10..100 */
     public SampleWorker(int queueSize, Supplier<CloudPublisher> publisher, int jpegQuality) {
+        this(queueSize, publisher, jpegQuality, null);
+    }
+
+    /** @param tracks the tracker's recent frames, for track ids on the samples' detections; null: none */
+    SampleWorker(int queueSize, Supplier<CloudPublisher> publisher, int jpegQuality, RecentTracks tracks) {
+        this.tracks = tracks;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, queueSize));
         this.publisher = publisher;
         this.jpegQuality = Math.max(10, Math.min(100, jpegQuality));
@@ -116,7 +123,10 @@ public final class SampleWorker {
         }
         KuraPayload p;
         try {
-            p = payload(j, jpeg);
+            // looked up after encoding: by then the tracker has normally seen the frame too
+            Detections d = j.detections();
+            p = payload(j, jpeg, tracks == null ? null
+                    : EventMessages.trackIds(d, tracks.find(d.cameraId(), d.frameSequence())));
         } finally {
             f.release(); // the metadata is copied, the pixels encoded
         }
@@ -155,6 +165,11 @@ public final class SampleWorker {
     }
 
     static KuraPayload payload(Job j, byte[] jpeg) {
+        return payload(j, jpeg, null);
+    }
+
+    /** @param trackIds per detection its track id (0: none), as in detection messages; null without a tracker */
+    static KuraPayload payload(Job j, byte[] jpeg, long[] trackIds) {
         Detections d = j.detections();
         Frame f = j.frame();
         KuraPayload p = new KuraPayload();
@@ -169,7 +184,7 @@ public final class SampleWorker {
         p.addMetric("backend", String.valueOf(d.backend()));
         DetectionMessages.addBuild(p, d.build(), d.buildReason());
         p.addMetric("detections.count", d.detections().size());
-        p.addMetric("detections", DetectionMessages.json(d));
+        p.addMetric("detections", DetectionMessages.json(d, trackIds));
         p.addMetric("motion.regions", regions(d));
         if (!Double.isNaN(j.novelty())) {
             p.addMetric("novelty", j.novelty());

@@ -190,6 +190,7 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
     private volatile EventWorker events;
     private volatile boolean sampleTracks;
     private final TrackPairing pairing = new TrackPairing();
+    private final RecentTracks recentTracks = new RecentTracks();
     private ScheduledExecutorService timer;
 
     @Activate
@@ -204,7 +205,8 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
         events = ew;
         PolicySampler.Settings ps = checked.sampling();
         if (ps.anyPolicy() || config.sample_tracks()) {
-            SampleWorker w = new SampleWorker(config.sample_queue_size(), () -> samplePublisher, config.sample_jpeg_quality());
+            SampleWorker w = new SampleWorker(config.sample_queue_size(), () -> samplePublisher, config.sample_jpeg_quality(),
+                    recentTracks);
             w.start();
             sampleWorker = w;
             policySampler = new PolicySampler(ps, w, System::currentTimeMillis);
@@ -343,6 +345,7 @@ public class UploaderComponent implements DetectionListener, FrameListener, Moti
 
     @Override
     public void onTracks(TrackedFrame tracked, Frame frame) {
+        recentTracks.put(tracked);
         Uploader u = uploader;
         if (u != null) {
             pairing.tracked(tracked, u::offer);
