@@ -48,4 +48,33 @@ public class HostileSampleJsonTest {
         String tooLong = "{\"det\":[],\"pad\":\"" + "x".repeat(SampleIngest.MAX_DETECTIONS_CHARS) + "\"}";
         assertEquals(List.of(), SampleIngest.edgeBoxes(tooLong, "gw", "cam"));
     }
+
+    @Test
+    public void aHostileTrackIdIsIgnoredAndTheBoxKeptUntracked() {
+        String[] hostile = {"\"7\"", "-3", "0", "1.5", "1e400", "99999999999999999999", "[1]", "{\"a\":1}", "true", "null"};
+        for (String t : hostile) {
+            String json = "{\"det\":[{\"c\":4,\"l\":\"Person\",\"t\":" + t + ",\"s\":0.4,\"b\":[1,2,3,4]},"
+                    + "{\"c\":4,\"l\":\"Person\",\"t\":12,\"s\":0.9,\"b\":[10,20,30,40]}]}";
+            SampleIngest.EdgeBoxes e = SampleIngest.edgeTracked(json, "gw", "cam");
+            assertEquals("both boxes kept with \"t\":" + t, 2, e.boxes().size());
+            assertEquals("\"t\":" + t + " is no track id", 0L, e.trackIds()[0]);
+            assertEquals("the other box keeps its id", 12L, e.trackIds()[1]);
+        }
+        // without "t" (a gateway without tracker, or an older one) every box is untracked
+        SampleIngest.EdgeBoxes old = SampleIngest.edgeTracked("{\"det\":[{\"c\":4,\"l\":\"Person\",\"s\":0.9,\"b\":[1,2,3,4]}]}", "gw", "cam");
+        assertEquals(1, old.boxes().size());
+        assertEquals(0L, old.trackIds()[0]);
+        assertEquals(0, SampleIngest.edgeTracked("not json", "gw", "cam").trackIds().length);
+    }
+
+    @Test
+    public void trackIdsMustMatchTheBoxes() {
+        try {
+            new TemporalCheck.Tracks(List.of(new io.edgetune.api.detect.Detection(4, "Person", 0.9f, 1, 2, 3, 4)), new long[2],
+                    java.util.Set.of());
+            throw new AssertionError("accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("1 gateway boxes but 2 track ids"));
+        }
+    }
 }
