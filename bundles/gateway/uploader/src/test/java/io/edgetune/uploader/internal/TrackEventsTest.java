@@ -152,6 +152,66 @@ public class TrackEventsTest {
         }
     }
 
+    @Test
+    public void samplesCarryTheTrackIdsOfTheTrackersFrameAndNoneWithoutIt() throws Exception {
+        try (TestBroker broker = TestBroker.create("moquette", tmp.newFolder("broker").toPath())) {
+            broker.start();
+            CloudClient cloud = new CloudClient(broker.url(), "annotator");
+            cloud.subscribe("edgetune/pi-1/EDGETUNE/samples/#");
+            MqttCloudConnection gw = new MqttCloudConnection(ConnectionSettings.from(Map.of("broker.url", broker.url(),
+                    "client.id", "pi-1")), tmp.newFolder("outbox").toPath(), "test");
+            gw.start();
+            MqttCloudPublisher pub = new MqttCloudPublisher(gw, MqttCloudPublisher.Settings.from(Map.of(
+                    "kura.service.pid", "edgetune-samples", "app.id", "EDGETUNE", "app.topic", "samples/$camera.id")));
+            RecentTracks recent = new RecentTracks();
+            SampleWorker worker = new SampleWorker(4, () -> pub, 80, recent);
+            worker.start();
+            // uncertainty 0.6..0.7 samples every frame (the car at 0.62); novelty never fires
+            PolicySampler sampler = new PolicySampler(new PolicySampler.Settings(0, 1.0, 8, 0.6f, 0.7f, 0, 200, java.util.Set.of(),
+                    -1, 10, 20_000_000, 2_000_000, 100_000), worker, () -> 0L);
+            FramePool pool = new FramePool(2, VideoFrames.WIDTH, VideoFrames.HEIGHT);
+            byte[] bgr = VideoFrames.bgr(10);
+            try {
+                recent.put(tracked(3)); // the tracker saw frame 3 (person confirmed as 7); frame 4 it has not seen
+                for (long seq = 3; seq <= 4; seq++) {
+                    Frame f = VideoFrames.frame(pool, bgr, "plaza", seq, 1_000L * seq);
+                    try {
+                        assertTrue(sampler.onDetections(detections(seq), f) != 0);
+                    } finally {
+                        f.release();
+                    }
+                }
+                List<CloudClient.Received> got = cloud.collect(t -> t.contains("/samples/"), 2, 30);
+                assertEquals(2, got.size());
+                Map<Long, String> bySeq = new HashMap<>();
+                for (CloudClient.Received r : got) {
+                    bySeq.put((Long) r.payload().getMetric("frame.sequence"), (String) r.payload().getMetric("detections"));
+                }
+                String tracked = bySeq.get(3L);
+                assertTrue(tracked, tracked.contains("{\"c\":1,\"l\":\"Person\",\"t\":7,\"s\":0.81,"));
+                assertTrue("the tentative car has no id: " + tracked, tracked.contains("{\"c\":3,\"l\":\"Car\",\"s\":0.62,"));
+                assertFalse("no tracked frame, no ids: " + bySeq.get(4L), bySeq.get(4L).contains("\"t\""));
+            } finally {
+                worker.stop(2000);
+                gw.stop(3000);
+                cloud.close();
+            }
+        }
+    }
+
+    @Test
+    public void recentTracksFindOnlyTheFrameAskedFor() {
+        RecentTracks recent = new RecentTracks();
+        for (long seq = 1; seq <= RecentTracks.DEPTH + 2; seq++) {
+            recent.put(tracked(seq));
+        }
+        assertEquals(RecentTracks.DEPTH + 2, recent.find("plaza", RecentTracks.DEPTH + 2).frameSequence());
+        assertEquals(3, recent.find("plaza", 3).frameSequence());
+        assertNull("pushed out by a later frame", recent.find("plaza", 2));
+        assertNull("not seen yet", recent.find("plaza", RecentTracks.DEPTH + 3));
+        assertNull("another camera", recent.find("gate", 3));
+    }
+
     /** A real JPEG: a frame of the sample video as the sampler encodes it (the tracker's crops are smaller). */
     private static byte[] realJpeg() throws Exception {
         FramePool pool = new FramePool(1, VideoFrames.WIDTH, VideoFrames.HEIGHT);
