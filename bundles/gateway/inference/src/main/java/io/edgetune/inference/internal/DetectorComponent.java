@@ -191,16 +191,8 @@ public final class DetectorComponent implements DetectorService, MotionListener,
     }
 
     /** Opens the registry and loads the active model off the framework thread. */
-    private synchronized void startLoader(DetectorConfig c, boolean reopenRegistry) {
-        Thread previous = loader;
-        loader = new Thread(() -> {
-            if (previous != null) {
-                try {
-                    previous.join();
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+    private void startLoader(DetectorConfig c, boolean reopenRegistry) {
+        inLoader(() -> {
             try {
                 if (reopenRegistry || registry == null) {
                     FileModelRegistry r = new FileModelRegistry(modelDir(c), new PackageVerifier(c.trusted_public_key()), detector);
@@ -222,13 +214,21 @@ public final class DetectorComponent implements DetectorService, MotionListener,
             } catch (IOException | IllegalArgumentException e) {
                 LOG.error("detector cannot start: {}", e.getMessage());
             }
-        }, "edgetune-model-loader");
-        loader.setDaemon(true);
-        loader.start();
+        });
     }
 
     /** Applies changed configured pins off the framework thread (a pin loads a model). */
-    private synchronized void applyPins(DetectorConfig c) {
+    private void applyPins(DetectorConfig c) {
+        inLoader(() -> {
+            FileModelRegistry r = registry;
+            if (r != null) {
+                r.applyConfigured(cameraModels(c));
+            }
+        });
+    }
+
+    /** Runs model work on a new loader thread that first waits for the previous one, so loads apply in order. */
+    private synchronized void inLoader(Runnable work) {
         Thread previous = loader;
         loader = new Thread(() -> {
             if (previous != null) {
@@ -238,10 +238,7 @@ public final class DetectorComponent implements DetectorService, MotionListener,
                     return;
                 }
             }
-            FileModelRegistry r = registry;
-            if (r != null) {
-                r.applyConfigured(cameraModels(c));
-            }
+            work.run();
         }, "edgetune-model-loader");
         loader.setDaemon(true);
         loader.start();
