@@ -53,19 +53,26 @@ public final class FelixRuntime implements AutoCloseable {
     }
 
     /**
-     * A bundle jar: EdgeTune's own from this build (copied to ${edgetune.it.bundles}
-     * by maven-dependency-plugin), anything else from the local Maven repository.
+     * A bundle jar: EdgeTune's own from this build (copied to ${edgetune.it.bundles} by the
+     * root POM's it-bundles execution of maven-dependency-plugin), a third-party one from
+     * target/it-runtime (its it-runtime execution, which also downloads it on a fresh machine),
+     * else from the local Maven repository.
      */
     public static File artifact(String group, String artifact, String version) {
+        String name = artifact + "-" + version + ".jar";
         File f;
         if (group.equals("io.edgetune")) {
-            f = Path.of(System.getProperty("edgetune.it.bundles", "target/it-bundles")).resolve(artifact + "-" + version + ".jar").toFile();
+            f = Path.of(System.getProperty("edgetune.it.bundles", "target/it-bundles")).resolve(name).toFile();
         } else {
-            Path repo = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
-            f = repo.resolve(group.replace('.', '/')).resolve(artifact).resolve(version).resolve(artifact + "-" + version + ".jar").toFile();
+            f = Path.of(System.getProperty("edgetune.it.runtime", "target/it-runtime")).resolve(name).toFile();
+            if (!f.isFile()) {
+                Path repo = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
+                f = repo.resolve(group.replace('.', '/')).resolve(artifact).resolve(version).resolve(name).toFile();
+            }
         }
         if (!f.isFile()) {
-            throw new AssertionError("missing " + f + " (run through mvn verify)");
+            throw new AssertionError("missing " + f + " (run through mvn verify; third-party bundles belong in the root POM's"
+                    + " it-runtime list)");
         }
         return f;
     }
