@@ -23,7 +23,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_OPEN;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.accumulateWeighted;
-import static org.bytedeco.opencv.global.opencv_imgproc.connectedComponentsWithStats;
+import static org.bytedeco.opencv.global.opencv_imgproc.connectedComponents;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
@@ -65,6 +65,9 @@ public final class MotionEngine implements AutoCloseable {
     /** Smallest shift (processing pixels) treated as camera shake. */
     private static final double MIN_SHIFT = 1.25;
 
+    /** A profile offset counts as a shift candidate only if it leaves at most this share of the difference at offset 0. */
+    private static final double OFFSET_GAIN = 0.9;
+
     private final MotionSettings settings;
     private final RegionProposer proposer;
 
@@ -76,8 +79,8 @@ public final class MotionEngine implements AutoCloseable {
     private final Mat foreground = new Mat();
     private final Mat blobs = new Mat();
     private final Mat labels = new Mat();
-    private final Mat stats = new Mat();
-    private final Mat centroids = new Mat();
+    private IntBuffer labelValues;
+    private int[] boxes = new int[0];
     private final Mat backgroundF = new Mat();
     private final Mat background8 = new Mat();
     private final Mat kernel;
@@ -252,6 +255,8 @@ public final class MotionEngine implements AutoCloseable {
         gray.create(smallHeight, smallWidth, CV_8UC1);
         grayPixels = gray.createBuffer();
         foreground.create(smallHeight, smallWidth, CV_8UC1);
+        labels.create(smallHeight, smallWidth, org.bytedeco.opencv.global.opencv_core.CV_32SC1);
+        labelValues = labels.createBuffer();
         watchMask = buildWatchMask();
         createHanningWindow(hanning, smallSize, CV_32F);
         try (Mat identity = Mat.eye(2, 3, org.bytedeco.opencv.global.opencv_core.CV_64F).asMat()) {
@@ -373,26 +378,35 @@ public final class MotionEngine implements AutoCloseable {
         }
     }
 
-    /** The offset in [-max, max] at which {@code current} matches {@code reference} best (mean absolute difference). */
+    /**
+     * The offset in [-max, max] at which {@code current} matches {@code reference} best (mean absolute difference),
+     * or 0 when that match is not clearly better than no offset: a shifted camera moves the whole profile, so the
+     * right offset removes most of the difference, while people walking leave as much difference at the best offset as
+     * at none.
+     */
     private static int bestOffset(int[] current, int[] reference, int max) {
-        int n = current.length;
         int best = 0;
         double bestCost = Double.MAX_VALUE;
         for (int d = -max; d <= max; d++) {
-            long sum = 0;
-            int from = Math.max(0, d);
-            int to = Math.min(n, n + d);
-            for (int i = from; i < to; i++) {
-                sum += Math.abs(current[i] - reference[i - d]);
-            }
-            double cost = (double) sum / Math.max(1, to - from);
+            double cost = offsetCost(current, reference, d);
             // ties go to the smaller shift, so a flat profile never invents one
             if (cost < bestCost || (cost == bestCost && Math.abs(d) < Math.abs(best))) {
                 bestCost = cost;
                 best = d;
             }
         }
-        return best;
+        return bestCost <= OFFSET_GAIN * offsetCost(current, reference, 0) ? best : 0;
+    }
+
+    private static double offsetCost(int[] current, int[] reference, int d) {
+        int n = current.length;
+        long sum = 0;
+        int from = Math.max(0, d);
+        int to = Math.min(n, n + d);
+        for (int i = from; i < to; i++) {
+            sum += Math.abs(current[i] - reference[i - d]);
+        }
+        return (double) sum / Math.max(1, to - from);
     }
 
     /** The strips a stabilising shift filled by replication are not evidence of motion. */
@@ -451,24 +465,56 @@ public final class MotionEngine implements AutoCloseable {
     }
 
     private void findMovingAreas() {
-        int n = connectedComponentsWithStats(blobs, labels, stats, centroids, 8, CV_32S);
+        // OpenCV's statistics pass costs four times the labelling itself on a frame this small; one scan of the
+        // labels in Java gives the boxes and areas for a fifth of it
+        int n = connectedComponents(blobs, labels, 8, CV_32S);
         if (n <= 1) {
             return;
         }
-        IntBuffer s = stats.createBuffer();
+        if (boxes.length < n * 5) {
+            boxes = new int[n * 10];
+        }
+        // per label: left, top, right, bottom (inclusive), area
+        for (int i = 0; i < n; i++) {
+            boxes[i * 5] = Integer.MAX_VALUE;
+            boxes[i * 5 + 1] = Integer.MAX_VALUE;
+            boxes[i * 5 + 2] = -1;
+            boxes[i * 5 + 3] = -1;
+            boxes[i * 5 + 4] = 0;
+        }
+        IntBuffer l = labelValues;
+        for (int y = 0, i = 0; y < smallHeight; y++) {
+            for (int x = 0; x < smallWidth; x++, i++) {
+                int k = l.get(i) * 5;
+                if (k == 0) {
+                    continue;
+                }
+                if (x < boxes[k]) {
+                    boxes[k] = x;
+                }
+                if (x > boxes[k + 2]) {
+                    boxes[k + 2] = x;
+                }
+                if (y < boxes[k + 1]) {
+                    boxes[k + 1] = y;
+                }
+                boxes[k + 3] = y;
+                boxes[k + 4]++;
+            }
+        }
         double sx = (double) fullWidth / smallWidth;
         double sy = (double) fullHeight / smallHeight;
         double minSmallArea = settings.minArea() / (sx * sy);
-        // row 0 is the background label; columns: left, top, width, height, area
+        // label 0 is the background
         for (int i = 1; i < n; i++) {
-            int area = s.get(i * 5 + 4);
+            int area = boxes[i * 5 + 4];
             if (area < minSmallArea) {
                 continue;
             }
-            int x0 = (int) Math.floor(s.get(i * 5) * sx);
-            int y0 = (int) Math.floor(s.get(i * 5 + 1) * sy);
-            int x1 = (int) Math.min(fullWidth, Math.ceil((s.get(i * 5) + s.get(i * 5 + 2)) * sx));
-            int y1 = (int) Math.min(fullHeight, Math.ceil((s.get(i * 5 + 1) + s.get(i * 5 + 3)) * sy));
+            int x0 = (int) Math.floor(boxes[i * 5] * sx);
+            int y0 = (int) Math.floor(boxes[i * 5 + 1] * sy);
+            int x1 = (int) Math.min(fullWidth, Math.ceil((boxes[i * 5 + 2] + 1) * sx));
+            int y1 = (int) Math.min(fullHeight, Math.ceil((boxes[i * 5 + 3] + 1) * sy));
             moving.add(new Region(x0, y0, x1 - x0, y1 - y0));
         }
     }
@@ -496,7 +542,7 @@ public final class MotionEngine implements AutoCloseable {
     public void close() {
         wrapped.values().forEach(Mat::close);
         wrapped.clear();
-        for (Mat m : new Mat[] {referenceGray, noMask, referenceF, currentF, hanning, stabilized, shiftMatrix, midBgr, smallBgr, gray, foreground, blobs, labels, stats, centroids, backgroundF, background8, kernel}) {
+        for (Mat m : new Mat[] {referenceGray, noMask, referenceF, currentF, hanning, stabilized, shiftMatrix, midBgr, smallBgr, gray, foreground, blobs, labels, backgroundF, background8, kernel}) {
             m.close();
         }
         if (watchMask != null) {
