@@ -214,12 +214,12 @@ public class LiveViewIT {
             assertTrue(zones, zones.startsWith("front: "));
 
             // objects that leave end; their END event is listed with its snapshot, which the browser decoded
-            WebElement snapshot = new WebDriverWait(browser, Duration.ofSeconds(120)).until(b -> b.findElements(
-                    By.cssSelector("section.camera[data-camera='" + CAMERA + "'] li.event[data-type='END'] img")).stream()
-                    .filter(img -> ((Number) ((JavascriptExecutor) b).executeScript("return arguments[0].naturalWidth", img)).intValue() > 0)
-                    .findFirst().orElse(null));
-            WebElement endEvent = snapshot.findElement(By.xpath(".."));
-            assertTrue(endEvent.getText(), endEvent.getText().matches(".* END #\\d+ \\S+.*"));
+            // read in one script: the list is rebuilt as events arrive, so an element found earlier can be gone
+            String endEvent = new WebDriverWait(browser, Duration.ofSeconds(120)).until(b -> (String) ((JavascriptExecutor) b)
+                    .executeScript("const img = [...document.querySelectorAll(\"section.camera li.event[data-type='END'] img\")]"
+                            + ".find(i => i.closest('section.camera').dataset.camera === arguments[0] && i.naturalWidth > 0);"
+                            + " return img ? img.parentElement.innerText : null", CAMERA));
+            assertTrue(endEvent, endEvent.matches("(?s).* END #\\d+ \\S+.*"));
 
             // drawing a zone: three clicks on the picture give the corners in full-frame pixels
             WebElement plaza = browser.findElement(By.cssSelector("section.camera[data-camera='" + CAMERA + "']"));
