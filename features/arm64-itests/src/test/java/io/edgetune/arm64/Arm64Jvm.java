@@ -19,8 +19,10 @@ import java.util.stream.Stream;
  */
 final class Arm64Jvm {
 
-    static final Path ROOT = Assets.dir().resolve("arm64");
-    static final Path QEMU = ROOT.resolve("qemu-aarch64-static");
+    /** What arm64-sysroot.sh builds: the root file system, the qemu binary beside it and packages.txt. */
+    static final Path CACHE = Assets.dir().resolve("arm64");
+    static final Path ROOT = CACHE.resolve("root");
+    static final Path QEMU = CACHE.resolve("qemu-aarch64-static");
     /** The arm64 JVM inside the root; qemu's -L makes the root the first place the guest looks for any path it opens. */
     static final String JAVA = "/usr/lib/jvm/java-17-openjdk-arm64/bin/java";
 
@@ -34,16 +36,22 @@ final class Arm64Jvm {
         if (checked) {
             return;
         }
-        if (!Files.isRegularFile(ROOT.resolve("packages.txt"))) {
+        if (!Files.isRegularFile(CACHE.resolve("packages.txt"))) {
             Path script = Paths.get(System.getProperty("edgetune.arm64.sysroot.script"));
-            Process p = new ProcessBuilder("bash", script.toString(), ROOT.toString()).inheritIO().start();
+            Process p = new ProcessBuilder("bash", script.toString(), CACHE.toString()).inheritIO().start();
             if (!p.waitFor(20, TimeUnit.MINUTES)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException(script + " did not build " + ROOT + " within 20 minutes");
+                throw new IllegalStateException(script + " did not build " + CACHE + " within 20 minutes");
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(script + " exited " + p.exitValue() + " building " + ROOT
+                throw new IllegalStateException(script + " exited " + p.exitValue() + " building " + CACHE
                         + " (it needs root for apt, dpkg-deb and Debian's archive; its output is above)");
+            }
+        }
+        // qemu exits 1 without a word when the program is missing, so say which file is
+        for (Path f : List.of(QEMU, Paths.get(ROOT + JAVA))) {
+            if (!Files.isExecutable(f)) {
+                throw new IllegalStateException(f + " is missing from the arm64 root; delete " + CACHE + " to rebuild it");
             }
         }
         checked = true;
