@@ -387,15 +387,19 @@ public final class MotionEngine implements AutoCloseable {
     private static int bestOffset(int[] current, int[] reference, int max) {
         int best = 0;
         double bestCost = Double.MAX_VALUE;
+        double costAtZero = 0;
         for (int d = -max; d <= max; d++) {
             double cost = offsetCost(current, reference, d);
+            if (d == 0) {
+                costAtZero = cost;
+            }
             // ties go to the smaller shift, so a flat profile never invents one
             if (cost < bestCost || (cost == bestCost && Math.abs(d) < Math.abs(best))) {
                 bestCost = cost;
                 best = d;
             }
         }
-        return bestCost <= OFFSET_GAIN * offsetCost(current, reference, 0) ? best : 0;
+        return bestCost <= OFFSET_GAIN * costAtZero ? best : 0;
     }
 
     private static double offsetCost(int[] current, int[] reference, int d) {
