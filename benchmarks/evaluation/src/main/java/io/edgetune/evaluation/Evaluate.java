@@ -35,6 +35,8 @@ public final class Evaluate {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        // as the gateway runs OpenCV (the bytedeco bundle's activator): one thread unless edgetune.opencv.threads says otherwise
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(Integer.getInteger("edgetune.opencv.threads", 1));
         try {
             EvaluationOptions o = parse(args);
             if (o == null) {

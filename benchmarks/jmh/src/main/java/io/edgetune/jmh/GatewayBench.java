@@ -11,8 +11,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the gateway benchmarks share (JMH annotations are inherited): average
  * time per operation, 3 warm-up and 5 measured one-second iterations in one
- * fork, state per thread. A benchmark states its own time unit and overrides
- * what it needs otherwise.
+ * fork, state per thread, OpenCV on one thread as in the gateway. A benchmark
+ * states its own time unit and overrides what it needs otherwise.
  */
 @BenchmarkMode(Mode.AverageTime)
 @Warmup(iterations = 3, time = 1)
@@ -20,4 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public abstract class GatewayBench {
+
+    static {
+        // as the gateway runs OpenCV (the bytedeco bundle's activator): one thread unless edgetune.opencv.threads says otherwise
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(Integer.getInteger("edgetune.opencv.threads", 1));
+    }
 }

@@ -169,7 +169,7 @@ public class GatewayRuntimeTest {
         assertTrue(configuredInstances("io.edgetune.inference.Detector") >= 1);
     }
 
-    /** JavaCPP must find the natives through the fragment inside OSGi, not from the class path. */
+    /** JavaCPP must find the natives through the fragment inside OSGi, not from the class path; OpenCV runs on one thread. */
     @Test
     public void nativeLibrariesLoadInsideOsgi() {
         assertEquals(bundle("io.edgetune.bytedeco"), FrameworkUtil.getBundle(Loader.class));
@@ -177,6 +177,8 @@ public class GatewayRuntimeTest {
         try (Mat m = new Mat(4, 4, opencv_core.CV_8UC1)) {
             assertEquals(16, m.total());
         }
+        // the bytedeco bundle's activator: OpenCV's pool workers spin between the stages' small calls
+        assertEquals("OpenCV threads (edgetune.opencv.threads, default 1)", 1, opencv_core.getNumThreads());
         assertNotNull(Loader.load(tensorflowlite.class));
         assertTrue(tensorflowlite.TfLiteVersion().getString().startsWith("2.20"));
     }
