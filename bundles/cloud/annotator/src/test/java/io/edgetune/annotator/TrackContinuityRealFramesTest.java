@@ -38,7 +38,12 @@ import org.junit.Test;
 public class TrackContinuityRealFramesTest {
 
     private static final int STEP = 2;
-    private static final int[] CENTRES = {100, 300, 500, 700};
+    /**
+     * Sample centres. Whether a weak box there is confirmed only by its track depends on the detector's exact
+     * scores: with the cheaper input shrink (k:1 area, then bilinear) the case is at frame 350, no longer at
+     * 100-700 (of 20 centres tried between 100 and 750, only 200 and 350 have it).
+     */
+    private static final int[] CENTRES = {100, 300, 350, 500, 700};
     /** Frames the tracker sees before the first sample, so that tracks are confirmed by then. */
     private static final int LEAD = 4;
     /** No guard band: every sample is exported to one split or the other. */
