@@ -35,8 +35,8 @@ public final class Evaluate {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        // as the gateway runs OpenCV (the bytedeco bundle's activator): one thread unless edgetune.opencv.threads says otherwise
-        org.bytedeco.opencv.global.opencv_core.setNumThreads(Integer.getInteger("edgetune.opencv.threads", 1));
+        // as the gateway runs OpenCV (the bytedeco bundle's activator)
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(io.edgetune.api.config.OpenCvThreads.resolve(System::getProperty).threads());
         try {
             EvaluationOptions o = parse(args);
             if (o == null) {

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public abstract class GatewayBench {
 
     static {
-        // as the gateway runs OpenCV (the bytedeco bundle's activator): one thread unless edgetune.opencv.threads says otherwise
-        org.bytedeco.opencv.global.opencv_core.setNumThreads(Integer.getInteger("edgetune.opencv.threads", 1));
+        // as the gateway runs OpenCV (the bytedeco bundle's activator)
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(io.edgetune.api.config.OpenCvThreads.resolve(System::getProperty).threads());
     }
 }

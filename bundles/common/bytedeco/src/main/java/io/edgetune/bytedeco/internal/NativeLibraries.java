@@ -1,5 +1,6 @@
 package io.edgetune.bytedeco.internal;
 
+import io.edgetune.api.config.OpenCvThreads;
 import io.edgetune.api.data.DataDirectories;
 import java.util.List;
 import org.bytedeco.javacpp.Loader;
@@ -52,9 +53,6 @@ public final class NativeLibraries implements BundleActivator {
 
     static final String CACHE_DIR = "org.bytedeco.javacpp.cachedir";
 
-    /** Framework (or system) property: OpenCV's own worker threads; default 1. */
-    static final String OPENCV_THREADS = "edgetune.opencv.threads";
-
     @Override
     public void start(BundleContext context) {
         long started = System.nanoTime();
@@ -73,35 +71,17 @@ public final class NativeLibraries implements BundleActivator {
                 System.err.println("edgetune: native library of " + preset + " not loaded: " + t);
             }
         }
-        String threads = openCvThreads(context.getProperty(OPENCV_THREADS));
+        String threads = applyOpenCvThreads(context);
         System.err.println("edgetune: " + loaded + "/" + PRESETS.size() + " native libraries loaded in "
                 + (System.nanoTime() - started) / 1_000_000 + " ms (cache " + cacheDir() + "); " + threads);
     }
 
-    /**
-     * One OpenCV thread unless told otherwise. The stages' images are small (a 133x100 motion frame, a 300x300
-     * input), each camera already has its own threads, and OpenCV's pool workers spin between calls: with its
-     * default pool the motion step used twice its own CPU time (0.89 ms of process CPU for a 0.45 ms step, 0.41 ms
-     * with one thread, which was also faster).
-     */
-    static String openCvThreads(String configured) {
-        int n = 1;
-        String note = "";
-        if (configured != null && !configured.isBlank()) {
-            try {
-                n = Integer.parseInt(configured.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 0) {
-                note = " (" + OPENCV_THREADS + "=" + configured + " is not a thread count >= 0; using 1)";
-                n = 1;
-            }
-        }
+    /** Applies {@link OpenCvThreads} (one thread unless the property says otherwise) and says what was applied. */
+    private static String applyOpenCvThreads(BundleContext context) {
+        OpenCvThreads.Choice c = OpenCvThreads.resolve(context::getProperty);
         try {
-            // 0 and 1 both run OpenCV's parallel loops on the calling thread; more starts a pool
-            org.bytedeco.opencv.global.opencv_core.setNumThreads(n);
-            return "OpenCV threads " + n + note;
+            org.bytedeco.opencv.global.opencv_core.setNumThreads(c.threads());
+            return "OpenCV threads " + c.threads() + (c.problem() == null ? "" : " (" + c.problem() + ")");
         } catch (Throwable t) { // OpenCV not loaded: reported above
             return "OpenCV threads not set: " + t;
         }
