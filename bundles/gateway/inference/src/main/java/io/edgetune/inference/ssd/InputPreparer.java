@@ -27,12 +27,13 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Crop, resize, BGR to RGB and scale to [-1,1], written straight into the
  * model's input tensor. A shrink by about 2x or more goes through an exact
- * k:1 area step, then bilinear by less than 2:1: an area filter's
- * smoothing at a fifth of INTER_AREA's cost at odd ratios. Every Mat is allocated once: frame headers are cached
- * per pooled frame buffer, the crop is a reusable view whose ROI is moved
- * with adjustROI, and the output Mat wraps the tensor's own memory. A
- * quantized (uint8 or int8) input gets each pixel's [-1,1] value quantized
- * with the tensor's scale and zero point, through a 256-entry table.
+ * k:1 area step, then bilinear by less than 2:1: an area filter's smoothing
+ * at a fifth of INTER_AREA's cost at odd ratios. Every Mat is allocated
+ * once: frame headers are cached per pooled frame buffer, the crop is a
+ * reusable view whose ROI is moved with adjustROI, and the output Mat wraps
+ * the tensor's own memory. A quantized (uint8 or int8) input gets each
+ * pixel's [-1,1] value quantized with the tensor's scale and zero point,
+ * through a 256-entry table.
  * Not thread safe (one per engine).
  */
 public final class InputPreparer implements AutoCloseable {
